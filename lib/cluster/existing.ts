@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { ActionableError, firstLine } from '../support/errors.js';
+import { withDeadline } from '../support/wait.js';
+import type { ClusterHandle } from './provider.js';
+
+/**
+ * An existing cluster reached through a kubeconfig. The suite never creates or deletes it;
+ * it only works inside namespaces it creates.
+ */
+export async function existingCluster(kubeconfig: string, context?: string): Promise<ClusterHandle> {
+  const remedy = 'pass a readable kubeconfig with --kubeconfig (or KUBECONFIG), or neither to let the suite create a kind cluster';
+  const files = kubeconfig.split(':').filter(Boolean);
+  const missing = files.filter((file) => !existsSync(file));
+  if (files.length === 0 || missing.length > 0) throw new ActionableError(`kubeconfig ${missing.join(', ') || JSON.stringify(kubeconfig)} not found`, remedy);
+
+  const config = new KubeConfig();
+  try {
+    if (files.length === 1) config.loadFromFile(files[0] as string);
+    else config.loadFromDefault({}, false);
+  } catch (error) {
+    throw new ActionableError(`kubeconfig ${kubeconfig} is not a valid kubeconfig (${firstLine(error)})`, remedy);
+  }
+  if (context) {
+    if (!config.getContextObject(context)) throw new ActionableError(`kubeconfig ${kubeconfig} has no context ${context}`, `choose one of: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+    config.setCurrentContext(context);
+  }
+  const cluster = config.getCurrentCluster();
+  if (!config.getCurrentContext() || !cluster) throw new ActionableError(`kubeconfig ${kubeconfig} has no current context with a cluster`, remedy);
+
+  let serverVersion: string;
+  try {
+    const version = await withDeadline(`GET /version from ${cluster.server}`, 15_000, config.makeApiClient(VersionApi).getCode());
+    serverVersion = version.gitVersion;
+  } catch (error) {
+    throw new ActionableError(`the API server ${cluster.server} of kubeconfig ${kubeconfig} does not answer (${firstLine(error)})`, 'check that the cluster runs and the kubeconfig is current');
+  }
+  return {
+    name: config.getCurrentContext(),
+    provider: 'existing',
+    kubeconfig,
+    context: config.getCurrentContext(),
+    createdByThisRun: false,
+    serverVersion,
+    imageMap: {},
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { ActionableError } from '../support/errors.js';
+
+/**
+ * The kind CLI, wrapped: every failure carries the command and kind's own output.
+ */
+export class Kind {
+  constructor(
+    readonly binary: string,
+    private readonly say: (line: string) => void = () => {},
+  ) {
+    if (binary.includes('/') && !existsSync(binary)) {
+      throw new ActionableError(`kind binary ${binary} not found`, 'run `npm run cluster:prepare` to build it, or put kind on PATH');
+    }
+  }
+
+  async clusters(): Promise<string[]> {
+    const { stdout } = await this.kind(['get', 'clusters']);
+    return stdout.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('No kind clusters'));
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.clusters()).includes(name);
+  }
+
+  /**
+   * Creates a cluster with one control-plane node and `workers` workers. On failure the nodes
+   * are kept long enough to export their logs into `failureLogDir`, then deleted.
+   */
+  async create(options: { name: string; image?: string; workers: number; kubeconfig: string; failureLogDir: string }): Promise<void> {
+    const config = [
+      'kind: Cluster',
+      'apiVersion: kind.x-k8s.io/v1alpha4',
+      'nodes:',
+      '- role: control-plane',
+      ...Array.from({ length: options.workers }, () => '- role: worker'),
+      '',
+    ].join('\n');
+    await mkdir(options.failureLogDir, { recursive: true });
+    const configFile = join(options.failureLogDir, `kind-config-${options.name}.yaml`);
+    await writeFile(configFile, config);
+    const args = ['create', 'cluster', '--name', options.name, '--config', configFile, '--kubeconfig', options.kubeconfig, '--wait', '3m', '--retain'];
+    if (options.image) args.push('--image', options.image);
+    const result = await this.kind(args, { stream: true, reject: false });
+    if (result.exitCode !== 0) {
+      const logs = join(options.failureLogDir, `kind-create-${options.name}`);
+      await this.kind(['export', 'logs', logs, '--name', options.name], { reject: false });
+      await this.kind(['delete', 'cluster', '--name', options.name], { reject: false });
+      throw new ActionableError(
+        `kind could not create cluster ${options.name}: ${lastMeaningfulLine(result.all)}`,
+        `read the node logs in ${logs}`,
+      );
+    }
+  }
+
+  async writeKubeconfig(name: string, path: string): Promise<void> {
+    const { stdout } = await this.kind(['get', 'kubeconfig', '--name', name]);
+    await writeFile(path, stdout, { mode: 0o600 });
+  }
+
+  async loadImageArchive(name: string, archive: string): Promise<void> {
+    await this.kind(['load', 'image-archive', archive, '--name', name]);
+  }
+
+  async exportLogs(name: string, dir: string): Promise<void> {
+    await this.kind(['export', 'logs', dir, '--name', name]);
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.kind(['delete', 'cluster', '--name', name]);
+  }
+
+  private async kind(args: string[], options: { stream?: boolean; reject?: boolean } = {}) {
+    const subprocess = execa(this.binary, args, { all: true, reject: false });
+    if (options.stream) subprocess.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((line) => this.say(`  kind: ${line}`)));
+    const result = await subprocess;
+    if (result.exitCode !== 0 && options.reject !== false) {
+      if ((result as { code?: string }).code === 'ENOENT') {
+        throw new ActionableError(`kind not found (${this.binary})`, 'run `npm run cluster:prepare` to build it, or put kind on PATH');
+      }
+      throw new Error(`kind ${args.join(' ')} failed (exit ${result.exitCode}): ${lastMeaningfulLine(result.all)}`);
+    }
+    return result;
+  }
+}
+
+function lastMeaningfulLine(output: string | undefined): string {
+  const lines = (output ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const error = lines.find((line) => /^ERROR:/.test(line));
+  return error ?? lines[lines.length - 1] ?? 'no output';
+}

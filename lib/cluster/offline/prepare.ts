@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { formatBytes, formatDuration } from '../../support/format.js';
+import { cacheLayout, type CacheLayout } from './cache.js';
+import { prepareHost, type HostFacts } from './host.js';
+import { nodeImage, workloadImages, type NodeImageResult, type WorkloadImage, type WorkloadImagesResult } from './images.js';
+import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
+import { pins } from './pins.js';
+import { kindCli, kubernetes } from './toolchain.js';
+
+/** What a kind cluster needs, all of it local: the kind binary, the node image and the workload images. */
+export interface OfflineArtifacts {
+  readonly kind: string;
+  readonly kubectl: string;
+  readonly nodeImage: string;
+  readonly kubernetesVersion: string;
+  readonly workloadImages: readonly WorkloadImage[];
+  /** `docker save` archives of the workload images, for `kind load image-archive`. */
+  readonly workloadArchive: string;
+  readonly host: HostFacts;
+}
+
+export interface PrepareOptions {
+  /** Step names to rebuild (their dependents follow), or 'all'. */
+  readonly rebuild?: ReadonlySet<string> | 'all';
+  readonly say?: (line: string) => void;
+  readonly signal?: AbortSignal;
+  readonly cache?: CacheLayout;
+}
+
+/** Every step reachable from `targets`, dependencies first. */
+export function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
+  const ordered: Step<unknown>[] = [];
+  const visit = (step: Step<unknown>) => {
+    if (ordered.some((known) => known.name === step.name)) return;
+    step.needs.forEach(visit);
+    ordered.push(step);
+  };
+  targets.forEach(visit);
+  return ordered;
+}
+
+export class UnknownStepError extends Error {
+  constructor(unknown: readonly string[], known: readonly string[]) {
+    super(`unknown step ${unknown.join(', ')} for --rebuild; steps are: all, ${known.join(', ')}`);
+    this.name = 'UnknownStepError';
+  }
+}
+
+/**
+ * Builds (or finds in the cache) everything an offline kind cluster needs, and makes sure the
+ * node and workload images are in the local Docker engine.
+ */
+export async function prepareOffline(options: PrepareOptions = {}): Promise<OfflineArtifacts> {
+  const say = options.say ?? ((line: string) => console.log(line));
+  const cache = options.cache ?? cacheLayout();
+  const started = Date.now();
+
+  const hostStarted = Date.now();
+  const host = await prepareHost({ cache, say: (line) => say(`  host: ${line}`), buildTools: true });
+  say(`✓ host ready in ${formatDuration((Date.now() - hostStarted) / 1000)} (Docker ${host.dockerServerVersion}, default runtime ${host.dockerDefaultRuntime})`);
+
+  const node = nodeImage(host);
+  const known = stepsOf([kindCli, node, workloadImages]).map((step) => step.name);
+  const rebuild = options.rebuild ?? new Set<string>();
+  if (rebuild !== 'all') {
+    const unknown = [...rebuild].filter((name) => !known.includes(name));
+    if (unknown.length > 0) throw new UnknownStepError(unknown, known);
+  }
+
+  const timings: Array<StepOutput<unknown>> = [];
+  const reporter: PipelineReporter = {
+    started: (step, key, logFile) => say(`▸ ${step.name}: ${step.title} [${key}] (log: ${logFile})`),
+    progress: (step, elapsed, lastLine) => say(`  ${step.name}: ${formatDuration(elapsed)} so far; ${truncate(lastLine, 110)}`),
+    finished: (output) => {
+      timings.push(output);
+      say(output.cached ? `✓ ${output.name}: cached [${output.key}]` : `✓ ${output.name}: built in ${formatDuration(output.seconds)}`);
+    },
+    failed: () => {},
+  };
+  // The first failure stops the other steps (their commands are killed) before it is reported.
+  const stop = new AbortController();
+  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const pipeline = new Pipeline({
+    cache,
+    rebuild,
+    reporter,
+    signal: stop.signal,
+    env: {
+      GOTOOLCHAIN: 'local',
+      GOFLAGS: '-mod=mod',
+      GOWORK: 'off',
+      CGO_ENABLED: '0',
+      GOMODCACHE: cache.goModCache,
+      GOCACHE: cache.goBuildCache,
+    },
+  });
+  const settled = await Promise.allSettled(
+    [pipeline.resolve(kindCli), pipeline.resolve(node), pipeline.resolve(workloadImages), pipeline.resolve(kubernetes)].map((pending) =>
+      pending.catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      }),
+    ),
+  );
+  const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
+  if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
+  const [kind, nodeOutput, workloads, k8s] = settled.map((outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value) as [
+    StepOutput<{ binaries: readonly string[] }>,
+    StepOutput<NodeImageResult>,
+    StepOutput<WorkloadImagesResult>,
+    StepOutput<unknown>,
+  ];
+
+  await ensureImageLoaded(nodeOutput.result.image, join(nodeOutput.dir, nodeOutput.result.tarball), say);
+  for (const image of workloads.result.images) {
+    await ensureImageLoaded(image.image, join(workloads.dir, workloads.result.tarball), say);
+  }
+
+  const built = timings.filter((output) => !output.cached);
+  if (built.length > 0) {
+    say('step times:');
+    for (const output of built) say(`  ${output.name.padEnd(24)} ${formatDuration(output.seconds)}`);
+  }
+  say(`✓ offline toolchain ready in ${formatDuration((Date.now() - started) / 1000)}: node image ${nodeOutput.result.image}, kind ${pins.kind}, cache ${cache.root} (${await directorySize(cache.root)})`);
+
+  return {
+    kind: join(kind.dir, 'bin', 'kind'),
+    kubectl: join(k8s.dir, 'bin', 'kubectl'),
+    nodeImage: nodeOutput.result.image,
+    kubernetesVersion: nodeOutput.result.kubernetesVersion,
+    workloadImages: workloads.result.images,
+    workloadArchive: join(workloads.dir, workloads.result.tarball),
+    host,
+  };
+}
+
+async function ensureImageLoaded(image: string, archive: string, say: (line: string) => void): Promise<void> {
+  const present = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { reject: false });
+  if (present.exitCode === 0) return;
+  const started = Date.now();
+  await execa('docker', ['load', '-i', archive]);
+  say(`✓ loaded ${image} into Docker from the cache in ${formatDuration((Date.now() - started) / 1000)}`);
+}
+
+async function directorySize(path: string): Promise<string> {
+  const result = await execa('du', ['-sb', path], { reject: false });
+  const bytes = Number(result.stdout.split('\t')[0]);
+  return Number.isFinite(bytes) ? formatBytes(bytes) : 'size unknown';
+}
+
+function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
+}

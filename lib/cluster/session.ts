@@ -1,0 +1,113 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ActionableError } from '../support/errors.js';
+import { formatDuration } from '../support/format.js';
+import { existingCluster } from './existing.js';
+import { Kind } from './kind.js';
+import { cacheRoot } from './offline/cache.js';
+import { dockerAnswers } from './offline/host.js';
+import { prepareOffline } from './offline/prepare.js';
+import type { ClusterHandle, ClusterSession } from './provider.js';
+import { registriesReachable } from './registries.js';
+
+export type ClusterMode = 'auto' | 'offline' | 'online';
+
+export interface ClusterRequest {
+  /** An existing cluster's kubeconfig; when set, no kind cluster is created. */
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** kind cluster name; an existing kind cluster of this name is reused, not recreated. */
+  readonly clusterName: string;
+  readonly workers: number;
+  /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
+  readonly mode: ClusterMode;
+  /** Keep a cluster this run created instead of deleting it on release. */
+  readonly keep: boolean;
+  /** Where failure logs go. */
+  readonly logDir: string;
+  readonly say: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+export function kubeconfigPathFor(clusterName: string): string {
+  return join(cacheRoot(), 'clusters', `${clusterName}.kubeconfig`);
+}
+
+export async function openClusterSession(request: ClusterRequest): Promise<ClusterSession> {
+  const { say } = request;
+  if (request.kubeconfig) {
+    const handle = await existingCluster(request.kubeconfig, request.context);
+    say(`using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`);
+    return { handle, exportLogs: async () => undefined, release: async () => {} };
+  }
+
+  const offline = request.mode === 'offline' || (request.mode === 'auto' && !(await registriesReachable()));
+  let kindBinary = process.env.KIND ?? 'kind';
+  let nodeImage: string | undefined;
+  let imageMap: Record<string, string> = {};
+  const archives: string[] = [];
+  if (offline) {
+    say(request.mode === 'offline' ? 'offline mode (asked for)' : 'offline mode: the public registries are unreachable from here');
+    const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
+    kindBinary = process.env.KIND ?? artifacts.kind;
+    nodeImage = artifacts.nodeImage;
+    imageMap = Object.fromEntries(artifacts.workloadImages.map((image) => [image.standsInFor, image.image]));
+    archives.push(artifacts.workloadArchive);
+  } else if (!(await dockerAnswers())) {
+    throw new ActionableError('no Docker engine answers', 'start Docker, or run `npm run cluster:prepare`, which installs and starts it');
+  }
+
+  const kind = new Kind(kindBinary, say);
+  const kubeconfig = kubeconfigPathFor(request.clusterName);
+  await mkdir(join(cacheRoot(), 'clusters'), { recursive: true });
+  const reused = await kind.exists(request.clusterName);
+  let createdByThisRun = false;
+  if (reused) {
+    say(`reusing kind cluster ${request.clusterName}`);
+  } else {
+    const started = Date.now();
+    say(`creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''})`);
+    await kind.create({ name: request.clusterName, image: nodeImage, workers: request.workers, kubeconfig, failureLogDir: request.logDir });
+    createdByThisRun = true;
+    say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
+  }
+  await kind.writeKubeconfig(request.clusterName, kubeconfig);
+  for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
+
+  const reached = await existingCluster(kubeconfig);
+  const handle: ClusterHandle = {
+    ...reached,
+    name: request.clusterName,
+    provider: 'kind',
+    createdByThisRun,
+    imageMap,
+    kindBinary,
+  };
+  let released = false;
+  return {
+    handle,
+    exportLogs: async (dir) => {
+      await kind.exportLogs(request.clusterName, dir);
+      return dir;
+    },
+    release: async () => {
+      if (released) return;
+      released = true;
+      if (!createdByThisRun) return;
+      if (request.keep) {
+        say(`keeping kind cluster ${request.clusterName}; KUBECONFIG=${kubeconfig}; delete it with: npm run cluster:down -- --name ${request.clusterName}`);
+        return;
+      }
+      say(`deleting kind cluster ${request.clusterName}`);
+      await kind.delete(request.clusterName);
+    },
+  };
+}
+
+/** Deletes a kind cluster by name (cluster:down), with the kind the offline toolchain built if none is on PATH. */
+export async function deleteKindCluster(name: string, kindBinary: string, say: (line: string) => void): Promise<boolean> {
+  const kind = new Kind(kindBinary, say);
+  if (!(await kind.exists(name))) return false;
+  await kind.delete(name);
+  return true;
+}

@@ -1,0 +1,62 @@
+import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { call } from './client.js';
+import { InvalidFixtureError, type KubeObject } from './manifests.js';
+import type { OwnedNamespace } from './namespace.js';
+
+export const FIELD_MANAGER = 'sts-conformance';
+
+/** The request every apply sends: server-side apply, the suite as field manager, and strict field validation. */
+interface ApplyRequest {
+  name: string;
+  namespace: string;
+  body: KubeObject;
+  fieldManager: string;
+  fieldValidation: 'Strict';
+  force: boolean;
+}
+
+type Applier = (namespace: OwnedNamespace, request: ApplyRequest) => Promise<unknown>;
+
+const SERVER_SIDE_APPLY = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
+
+/**
+ * The namespaced kinds fixtures may contain. The typed patch calls send the body untouched;
+ * client-node's generic object API would serialize it through its models and silently drop
+ * unknown fields, which is exactly what `fieldValidation: Strict` exists to reject.
+ */
+const APPLIERS: Record<string, Applier> = {
+  'v1/ConfigMap': ({ kube }, request) => kube.core.patchNamespacedConfigMap(request, SERVER_SIDE_APPLY),
+  'v1/Secret': ({ kube }, request) => kube.core.patchNamespacedSecret(request, SERVER_SIDE_APPLY),
+  'v1/Service': ({ kube }, request) => kube.core.patchNamespacedService(request, SERVER_SIDE_APPLY),
+  'v1/ServiceAccount': ({ kube }, request) => kube.core.patchNamespacedServiceAccount(request, SERVER_SIDE_APPLY),
+  'v1/Pod': ({ kube }, request) => kube.core.patchNamespacedPod(request, SERVER_SIDE_APPLY),
+  'v1/PersistentVolumeClaim': ({ kube }, request) => kube.core.patchNamespacedPersistentVolumeClaim(request, SERVER_SIDE_APPLY),
+  'apps/v1/StatefulSet': ({ kube }, request) => kube.apps.patchNamespacedStatefulSet(request, SERVER_SIDE_APPLY),
+  'policy/v1/PodDisruptionBudget': ({ kube }, request) => kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
+};
+
+export const APPLICABLE_KINDS = Object.keys(APPLIERS);
+
+/**
+ * Applies objects in order into the namespace with server-side apply. An unknown or misspelled
+ * field is an error from the API server, not a silent drop; an object naming another namespace,
+ * or of a kind the suite cannot confine to its namespace, is refused before anything is sent.
+ */
+export async function applyObjects(namespace: OwnedNamespace, objects: readonly KubeObject[], source = 'manifest'): Promise<void> {
+  const planned = objects.map((object) => {
+    const applier = APPLIERS[`${object.apiVersion}/${object.kind}`];
+    if (!applier) {
+      throw new InvalidFixtureError(source, `${object.apiVersion} ${object.kind} ${object.metadata.name} is not a namespaced kind the suite applies (${APPLICABLE_KINDS.join(', ')})`);
+    }
+    if (object.metadata.namespace && object.metadata.namespace !== namespace.name) {
+      throw new InvalidFixtureError(source, `${object.kind} ${object.metadata.name} names namespace ${object.metadata.namespace}; fixtures must not name one`);
+    }
+    return { object, applier };
+  });
+  for (const { object, applier } of planned) {
+    const body: KubeObject = { ...object, metadata: { ...object.metadata, namespace: namespace.name } };
+    await call(`apply ${object.kind} ${namespace.name}/${object.metadata.name}`, () =>
+      applier(namespace, { name: object.metadata.name, namespace: namespace.name, body, fieldManager: FIELD_MANAGER, fieldValidation: 'Strict', force: true }),
+    );
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PolicyV1Api,
+  StorageV1Api,
+} from '@kubernetes/client-node';
+import type { ClusterHandle } from '../cluster/provider.js';
+
+/**
+ * The API clients for one cluster. Everything in lib/kube goes through this; suites never
+ * see client-node directly.
+ */
+export interface Kube {
+  readonly config: KubeConfig;
+  readonly cluster: ClusterHandle;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly storage: StorageV1Api;
+  readonly policy: PolicyV1Api;
+}
+
+export function connect(cluster: ClusterHandle): Kube {
+  const config = new KubeConfig();
+  const files = cluster.kubeconfig.split(':').filter(Boolean);
+  if (files.length === 1) config.loadFromFile(files[0] as string);
+  else config.loadFromDefault({}, false);
+  if (cluster.context) config.setCurrentContext(cluster.context);
+  return {
+    config,
+    cluster,
+    core: config.makeApiClient(CoreV1Api),
+    apps: config.makeApiClient(AppsV1Api),
+    storage: config.makeApiClient(StorageV1Api),
+    policy: config.makeApiClient(PolicyV1Api),
+  };
+}
+
+/** The status code of a failed API call, if it was one. */
+export function statusCode(error: unknown): number | undefined {
+  if (error instanceof ApiException) return error.code;
+  const code = (error as { code?: unknown; statusCode?: unknown })?.code ?? (error as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return statusCode(error) === 404;
+}
+
+/**
+ * client-node's ApiException message is a multi-line dump of headers and raw JSON; this turns
+ * it into "<code> <reason>: <message>" as the API server said it.
+ */
+export function describeApiError(error: unknown): string {
+  if (error instanceof ApiException) {
+    try {
+      const status = JSON.parse(String(error.body)) as { reason?: string; message?: string };
+      return `${error.code} ${status.reason ?? ''}: ${status.message ?? ''}`.trim();
+    } catch {
+      return `${error.code}: ${String(error.body).slice(0, 300)}`;
+    }
+  }
+  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+}
+
+/** Runs an API call; failures are rethrown with the verb, the object and the server's words. */
+export async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    const wrapped = new Error(`${what} failed: ${describeApiError(error)}`, { cause: error });
+    (wrapped as Error & { statusCode?: number }).statusCode = statusCode(error);
+    throw wrapped;
+  }
+}

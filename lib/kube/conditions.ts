@@ -1,0 +1,185 @@
+import type { V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import { holdsFor, waitFor } from '../support/wait.js';
+import type { OwnedNamespace } from './namespace.js';
+import { findPod, getClaim, getStatefulSet, listPods } from './verbs.js';
+
+/**
+ * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
+ * saw. They are for pacing a scenario; what a scenario proves comes from the recorded timeline.
+ */
+export const DEADLINES = {
+  /** A pod scheduled, started and passing its readiness probe, on a small kind cluster. */
+  podReady: 180_000,
+  /** A StatefulSet controller reacting to a spec change (status.observedGeneration). */
+  controllerObserved: 60_000,
+  /** A whole rollout or scale of a few pods, each waiting for the previous one. */
+  rollout: 420_000,
+  podGone: 120_000,
+  claimBound: 120_000,
+} as const;
+
+export function isPodReady(pod: V1Pod | undefined): boolean {
+  return pod?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+export function isRunningAndReady(pod: V1Pod | undefined): boolean {
+  return pod?.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata?.deletionTimestamp;
+}
+
+function describePod(pod: V1Pod | undefined): string {
+  if (!pod) return 'absent';
+  const ready = isPodReady(pod) ? 'Ready' : 'not Ready';
+  return `${pod.status?.phase ?? 'no phase'}, ${ready}${pod.metadata?.deletionTimestamp ? ', terminating' : ''} (uid ${pod.metadata?.uid?.slice(0, 8)})`;
+}
+
+function describeSet(set: V1StatefulSet): string {
+  const s = set.status;
+  return `generation ${set.metadata?.generation}, observed ${s?.observedGeneration}, replicas ${s?.replicas}/${set.spec?.replicas}, ready ${s?.readyReplicas ?? 0}, updated ${s?.updatedReplicas ?? 0}, current ${s?.currentRevision}, update ${s?.updateRevision}`;
+}
+
+/** The StatefulSet controller has seen the latest spec: status.observedGeneration >= metadata.generation. */
+export function controllerObserved(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.controllerObserved): Promise<V1StatefulSet> {
+  return waitFor(
+    `the StatefulSet controller to observe generation of StatefulSet ${namespace.name}/${name}`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      return observed ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** Observed, with `replicas` pods all Ready (status counts, which the controller derives from the pods). */
+export function statefulSetReady(namespace: OwnedNamespace, name: string, replicas: number, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+  return waitFor(
+    `StatefulSet ${namespace.name}/${name} to have ${replicas} Ready replicas`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const s = set.status;
+      const done = (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && set.spec?.replicas === replicas && (s?.replicas ?? 0) === replicas && (s?.readyReplicas ?? 0) === replicas;
+      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** A rolling update finished: every replica Ready and at the update revision, which is now current. */
+export function rolloutComplete(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+  return waitFor(
+    `the rollout of StatefulSet ${namespace.name}/${name} to complete`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const s = set.status;
+      const replicas = set.spec?.replicas ?? 0;
+      const done =
+        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        s?.currentRevision === s?.updateRevision &&
+        (s?.updatedReplicas ?? 0) === replicas &&
+        (s?.readyReplicas ?? 0) === replicas;
+      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** A partitioned rollout reached every ordinal >= partition: those pods carry the update revision and are Ready. */
+export function partitionRolledOut(namespace: OwnedNamespace, name: string, partition: number, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+  return waitFor(
+    `StatefulSet ${namespace.name}/${name} to update every ordinal >= ${partition}`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const update = set.status?.updateRevision;
+      const replicas = set.spec?.replicas ?? 0;
+      const pods = await Promise.all(Array.from({ length: replicas }, (_, ordinal) => findPod(namespace, `${name}-${ordinal}`)));
+      const lagging = pods
+        .map((pod, ordinal) => ({ pod, ordinal }))
+        .filter(({ pod, ordinal }) => ordinal >= partition && !(isRunningAndReady(pod) && pod?.metadata?.labels?.['controller-revision-hash'] === update))
+        .map(({ ordinal, pod }) => `${name}-${ordinal}: ${pod?.metadata?.labels?.['controller-revision-hash'] ?? 'absent'} ${describePod(pod)}`);
+      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      return observed && lagging.length === 0 ? { done: true, value: set } : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+export function podRunningAndReady(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.podReady): Promise<V1Pod> {
+  return waitFor(
+    `Pod ${namespace.name}/${name} to be Running and Ready`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      return isRunningAndReady(pod) ? { done: true, value: pod as V1Pod } : { done: false, observed: describePod(pod) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** A pod of that name exists and is Running but not Ready (held by its readiness probe). */
+export function podRunningNotReady(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.podReady): Promise<V1Pod> {
+  return waitFor(
+    `Pod ${namespace.name}/${name} to be Running and not Ready`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      const running = pod?.status?.phase === 'Running' && pod.status.containerStatuses?.every((status) => status.state?.running) === true;
+      return running && !isPodReady(pod) ? { done: true, value: pod as V1Pod } : { done: false, observed: describePod(pod) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** No pod of that name, or only one with a different UID (it was replaced). */
+export function podGone(namespace: OwnedNamespace, name: string, uid?: string, timeoutMs: number = DEADLINES.podGone): Promise<V1Pod | undefined> {
+  return waitFor(
+    `Pod ${namespace.name}/${name}${uid ? ` (uid ${uid.slice(0, 8)})` : ''} to be gone`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      const gone = !pod || (uid !== undefined && pod.metadata?.uid !== uid);
+      return gone ? { done: true, value: pod } : { done: false, observed: describePod(pod) };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+export function podCount(namespace: OwnedNamespace, labelSelector: string, count: number, timeoutMs: number = DEADLINES.rollout): Promise<V1Pod[]> {
+  return waitFor(
+    `${count} Pods matching ${labelSelector} in ${namespace.name}`,
+    async () => {
+      const pods = await listPods(namespace, labelSelector);
+      return pods.length === count ? { done: true, value: pods } : { done: false, observed: `${pods.length}: ${pods.map((pod) => pod.metadata?.name).join(', ')}` };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+export function claimBound(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.claimBound): Promise<V1PersistentVolumeClaim> {
+  return waitFor(
+    `PersistentVolumeClaim ${namespace.name}/${name} to be Bound`,
+    async () => {
+      const claim = await getClaim(namespace, name);
+      return claim.status?.phase === 'Bound' ? { done: true, value: claim } : { done: false, observed: `phase ${claim.status?.phase}` };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** No pod of that name appears during the window (the controller is holding it back). */
+export function podStaysAbsent(namespace: OwnedNamespace, name: string, durationMs: number): Promise<void> {
+  return holdsFor(`Pod ${namespace.name}/${name} to stay absent`, durationMs, async () => {
+    const pod = await findPod(namespace, name);
+    return { holds: !pod, observed: describePod(pod) };
+  });
+}
+
+/** The controller has observed the latest spec and its status counts match. */
+export function controllerReports(namespace: OwnedNamespace, name: string, expected: { replicas: number; readyReplicas: number }, timeoutMs: number = DEADLINES.controllerObserved): Promise<V1StatefulSet> {
+  return waitFor(
+    `the StatefulSet controller to report ${expected.replicas} replicas, ${expected.readyReplicas} Ready, for StatefulSet ${namespace.name}/${name}`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const s = set.status;
+      const done = (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && (s?.replicas ?? 0) === expected.replicas && (s?.readyReplicas ?? 0) === expected.readyReplicas;
+      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}

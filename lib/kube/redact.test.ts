@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from './manifests.js';
+import { Redactor } from './redact.js';
+
+const objects = parseManifests(
+  [
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata: {name: db}',
+    'data: {password: c3VwZXJzZWNyZXQ=}',
+    'stringData: {token: tok-12345}',
+    '---',
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata: {name: mysql}',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '      - name: mysql',
+    '        env:',
+    '        - {name: MYSQL_ROOT_PASSWORD, value: hunter22}',
+    '        - {name: MYSQL_DATABASE, value: shop}',
+  ].join('\n'),
+  'secret-test.yaml',
+);
+
+describe('Redactor', () => {
+  const redactor = new Redactor().learn(objects);
+
+  it('replaces Secret values and sensitive env literals in attached manifests', () => {
+    const text = JSON.stringify(redactor.redactObjects(objects));
+    for (const secret of ['c3VwZXJzZWNyZXQ=', 'supersecret', 'tok-12345', 'hunter22']) expect(text).not.toContain(secret);
+    expect(text).toContain('shop');
+  });
+
+  it('leaves the originals alone', () => {
+    expect(JSON.stringify(objects)).toContain('hunter22');
+  });
+
+  it('scrubs the same values, decoded too, from logs', () => {
+    expect(redactor.scrub('login root/hunter22 ok; secret=supersecret; token tok-12345')).toBe('login root/<redacted> ok; secret=<redacted>; token <redacted>');
+  });
+});

@@ -1,0 +1,106 @@
+import { PatchStrategy, setHeaderOptions, type CoreV1Event, type V1PersistentVolume, type V1PersistentVolumeClaim, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import { call, isNotFound } from './client.js';
+import type { OwnedNamespace } from './namespace.js';
+
+/**
+ * The verbs scenarios need, each confined to a namespace the suite owns and named after what
+ * it does to the cluster. Failures name the verb, the object and what the API server said.
+ */
+
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export function getStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet> {
+  return call(`read StatefulSet ${namespace.name}/${name}`, () => namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name }));
+}
+
+/** Sets spec.replicas through the scale subresource, as `kubectl scale` does. */
+export async function scaleStatefulSet(namespace: OwnedNamespace, name: string, replicas: number): Promise<void> {
+  await call(`scale StatefulSet ${namespace.name}/${name} to ${replicas}`, () =>
+    namespace.kube.apps.patchNamespacedStatefulSetScale({ name, namespace: namespace.name, body: { spec: { replicas } } }, MERGE_PATCH),
+  );
+}
+
+/** A JSON merge patch of the StatefulSet (RFC 7386): objects merge, lists are replaced. */
+export async function patchStatefulSet(namespace: OwnedNamespace, name: string, patch: object, what: string): Promise<V1StatefulSet> {
+  return call(`patch StatefulSet ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.apps.patchNamespacedStatefulSet({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
+  );
+}
+
+export async function deleteStatefulSet(namespace: OwnedNamespace, name: string, propagationPolicy: 'Orphan' | 'Background' | 'Foreground'): Promise<void> {
+  await call(`delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`, () =>
+    namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
+  );
+}
+
+export function getPod(namespace: OwnedNamespace, name: string): Promise<V1Pod> {
+  return call(`read Pod ${namespace.name}/${name}`, () => namespace.kube.core.readNamespacedPod({ name, namespace: namespace.name }));
+}
+
+/** The pod, or undefined if there is none of that name. */
+export async function findPod(namespace: OwnedNamespace, name: string): Promise<V1Pod | undefined> {
+  try {
+    return await namespace.kube.core.readNamespacedPod({ name, namespace: namespace.name });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function listPods(namespace: OwnedNamespace, labelSelector?: string): Promise<V1Pod[]> {
+  const list = await call(`list Pods in ${namespace.name}${labelSelector ? ` (${labelSelector})` : ''}`, () =>
+    namespace.kube.core.listNamespacedPod({ namespace: namespace.name, labelSelector }),
+  );
+  return list.items;
+}
+
+export async function deletePod(namespace: OwnedNamespace, name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+  await call(`delete Pod ${namespace.name}/${name}`, () =>
+    namespace.kube.core.deleteNamespacedPod({ name, namespace: namespace.name, gracePeriodSeconds: options.gracePeriodSeconds }),
+  );
+}
+
+export function getClaim(namespace: OwnedNamespace, name: string): Promise<V1PersistentVolumeClaim> {
+  return call(`read PersistentVolumeClaim ${namespace.name}/${name}`, () =>
+    namespace.kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
+  );
+}
+
+export async function listClaims(namespace: OwnedNamespace, labelSelector?: string): Promise<V1PersistentVolumeClaim[]> {
+  const list = await call(`list PersistentVolumeClaims in ${namespace.name}`, () =>
+    namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
+  );
+  return list.items;
+}
+
+/** PersistentVolumes are cluster-scoped: only read, and only those bound to a claim in our namespace. */
+export async function getVolumeOfClaim(namespace: OwnedNamespace, claim: V1PersistentVolumeClaim): Promise<V1PersistentVolume> {
+  const volumeName = claim.spec?.volumeName;
+  if (!volumeName) throw new Error(`PersistentVolumeClaim ${namespace.name}/${claim.metadata?.name} is not bound to a volume`);
+  const volume = await call(`read PersistentVolume ${volumeName}`, () => namespace.kube.core.readPersistentVolume({ name: volumeName }));
+  if (volume.spec?.claimRef?.namespace !== namespace.name) {
+    throw new Error(`PersistentVolume ${volumeName} is bound to ${volume.spec?.claimRef?.namespace}/${volume.spec?.claimRef?.name}, not to a claim in ${namespace.name}`);
+  }
+  return volume;
+}
+
+export async function listEvents(namespace: OwnedNamespace): Promise<CoreV1Event[]> {
+  const list = await call(`list Events in ${namespace.name}`, () => namespace.kube.core.listNamespacedEvent({ namespace: namespace.name }));
+  return list.items;
+}
+
+export async function podLogs(namespace: OwnedNamespace, pod: string, container: string, options: { previous?: boolean } = {}): Promise<string> {
+  return call(`read logs of Pod ${namespace.name}/${pod} (${container})`, () =>
+    namespace.kube.core.readNamespacedPodLog({ name: pod, namespace: namespace.name, container, timestamps: true, previous: options.previous }),
+  );
+}
+
+/** Cluster-wide reads for smoke checks: nodes, kube-system pods, storage classes, events of any namespace. */
+export const clusterReads = {
+  nodes: async (kube: OwnedNamespace['kube']) => (await call('list Nodes', () => kube.core.listNode())).items,
+  podsIn: async (kube: OwnedNamespace['kube'], namespace: string) => (await call(`list Pods in ${namespace}`, () => kube.core.listNamespacedPod({ namespace }))).items,
+  eventsIn: async (kube: OwnedNamespace['kube'], namespace: string) => (await call(`list Events in ${namespace}`, () => kube.core.listNamespacedEvent({ namespace }))).items,
+  allEvents: async (kube: OwnedNamespace['kube']) => (await call('list Events in all namespaces', () => kube.core.listEventForAllNamespaces())).items,
+  allPods: async (kube: OwnedNamespace['kube']) => (await call('list Pods in all namespaces', () => kube.core.listPodForAllNamespaces())).items,
+  storageClasses: async (kube: OwnedNamespace['kube']) => (await call('list StorageClasses', () => kube.storage.listStorageClass())).items,
+};

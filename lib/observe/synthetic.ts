@@ -1,0 +1,120 @@
+import type { RawObject, Recording, WatchRecord } from './records.js';
+
+/**
+ * Writes recordings by hand, for tests of the timeline and the invariants: each call is one
+ * write the API server would have made, with the next resourceVersion. Conforming and violating
+ * histories are both just sequences of these calls.
+ */
+export class SyntheticHistory {
+  private rv = 100;
+  private seq = 0;
+  private clock = 1_700_000_000_000;
+  private readonly records: WatchRecord[] = [];
+  private readonly pods = new Map<number, RawObject>();
+  private uidCounter = 0;
+  private revision = 'web-rev1';
+
+  constructor(readonly setName = 'web', readonly namespace = 'sts-test') {}
+
+  /** Later pods get this controller-revision-hash. */
+  useRevision(revision: string): this {
+    this.revision = revision;
+    return this;
+  }
+
+  get currentRv(): number {
+    return this.rv;
+  }
+
+  create(ordinal: number, revision = this.revision): this {
+    const pod: RawObject = {
+      metadata: {
+        name: `${this.setName}-${ordinal}`,
+        namespace: this.namespace,
+        uid: `uid-${ordinal}-${++this.uidCounter}`,
+        labels: { 'apps.kubernetes.io/pod-index': String(ordinal), 'controller-revision-hash': revision },
+        ownerReferences: [{ kind: 'StatefulSet', name: this.setName, controller: true }],
+        creationTimestamp: this.serverTime(),
+      },
+      spec: { volumes: [{ persistentVolumeClaim: { claimName: `data-${this.setName}-${ordinal}` } }] },
+      status: { phase: 'Pending', conditions: [] },
+    };
+    return this.write('ADDED', ordinal, pod);
+  }
+
+  schedule(ordinal: number): this {
+    return this.change(ordinal, (pod) => {
+      pod.spec = { ...pod.spec, nodeName: 'node-1' };
+      this.setCondition(pod, 'PodScheduled', 'True');
+    });
+  }
+
+  run(ordinal: number): this {
+    return this.change(ordinal, (pod) => {
+      pod.status = { ...pod.status, phase: 'Running', podIP: `10.244.0.${ordinal + 10}` };
+    });
+  }
+
+  ready(ordinal: number): this {
+    return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'True'));
+  }
+
+  notReady(ordinal: number): this {
+    return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'False'));
+  }
+
+  /** create, schedule, run and ready in four writes. */
+  bringUp(ordinal: number, revision = this.revision): this {
+    return this.create(ordinal, revision).schedule(ordinal).run(ordinal).ready(ordinal);
+  }
+
+  requestDeletion(ordinal: number, graceSeconds = 30): this {
+    return this.change(ordinal, (pod) => {
+      pod.metadata = { ...pod.metadata, deletionTimestamp: new Date(this.clock + graceSeconds * 1000).toISOString(), deletionGracePeriodSeconds: graceSeconds };
+    });
+  }
+
+  delete(ordinal: number): this {
+    const pod = this.pods.get(ordinal);
+    if (!pod) throw new Error(`no pod ${ordinal} to delete`);
+    this.write('DELETED', ordinal, structuredClone(pod));
+    this.pods.delete(ordinal);
+    return this;
+  }
+
+  /** deletion requested, then gone. */
+  remove(ordinal: number): this {
+    return this.requestDeletion(ordinal).delete(ordinal);
+  }
+
+  recording(): Recording {
+    return { namespace: this.namespace, startedAt: 1_700_000_000_000, stoppedAt: this.clock, records: [...this.records], gaps: [] };
+  }
+
+  private change(ordinal: number, mutate: (pod: RawObject) => void): this {
+    const current = this.pods.get(ordinal);
+    if (!current) throw new Error(`no pod ${ordinal}`);
+    const next = structuredClone(current);
+    mutate(next);
+    return this.write('MODIFIED', ordinal, next);
+  }
+
+  private write(type: WatchRecord['type'], ordinal: number, pod: RawObject): this {
+    this.rv += 1;
+    this.clock += 250;
+    pod.metadata = { ...pod.metadata, resourceVersion: String(this.rv) };
+    if (type !== 'DELETED') this.pods.set(ordinal, pod);
+    this.records.push({ seq: this.seq++, resource: 'pods', type, receivedAt: this.clock, object: structuredClone(pod) });
+    return this;
+  }
+
+  private setCondition(pod: RawObject, type: string, status: string) {
+    const conditions = (((pod.status ?? {}) as { conditions?: Array<Record<string, string>> }).conditions ?? []).filter((c) => c.type !== type);
+    conditions.push({ type, status, lastTransitionTime: this.serverTime() });
+    pod.status = { ...pod.status, conditions };
+  }
+
+  private serverTime(): string {
+    return new Date(this.clock).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * An error a person can act on: the message is one line, "<cause>; <remedy>", and command-line
+ * entry points print exactly that line and exit with `exitCode`.
+ */
+export class ActionableError extends Error {
+  constructor(
+    readonly causeText: string,
+    readonly remedy: string,
+    readonly exitCode = 1,
+  ) {
+    super(`${causeText}; ${remedy}`);
+    this.name = 'ActionableError';
+  }
+}
+
+/** Exit code for bad input (unknown scenario, unknown flag). */
+export const USAGE_EXIT_CODE = 2;
+
+/** The first line of any error, for one-line reports. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split('\n')[0] ?? message).trim();
+}

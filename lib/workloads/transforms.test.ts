@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseManifests } from '../kube/manifests.js';
+import {
+  applyTransforms,
+  containerEnv,
+  emptyDirInsteadOfClaims,
+  partition,
+  podManagementPolicy,
+  replicas,
+  repositoryOf,
+  storageClass,
+  useLocalImages,
+  without,
+} from './transforms.js';
+
+const webFixture = parseManifests(readFileSync(new URL('../../fixtures/web/web.yaml', import.meta.url), 'utf8'), 'fixtures/web/web.yaml');
+const statefulSetOf = (objects: ReturnType<typeof applyTransforms>) => objects.find((object) => object.kind === 'StatefulSet') as unknown as {
+  spec: {
+    replicas: number;
+    podManagementPolicy?: string;
+    updateStrategy?: unknown;
+    volumeClaimTemplates?: Array<{ spec: { storageClassName?: string } }>;
+    template: { spec: { containers: Array<{ image: string; env: Array<{ name: string; value: string }> }>; volumes?: unknown[] } };
+  };
+};
+
+describe('repositoryOf', () => {
+  it.each([
+    ['busybox', 'docker.io/library/busybox'],
+    ['busybox:1.36', 'docker.io/library/busybox'],
+    ['docker.io/library/busybox:1.36', 'docker.io/library/busybox'],
+    ['mysql/mysql-server:8.0', 'docker.io/mysql/mysql-server'],
+    ['registry.k8s.io/pause:3.10', 'registry.k8s.io/pause'],
+    ['localhost:5000/app@sha256:abc', 'localhost:5000/app'],
+  ])('%s -> %s', (image, repository) => {
+    expect(repositoryOf(image)).toBe(repository);
+  });
+});
+
+describe('transforms of the web fixture', () => {
+  it('leave the fixture itself untouched', () => {
+    const before = JSON.stringify(webFixture);
+    applyTransforms(webFixture, [replicas(5), emptyDirInsteadOfClaims()]);
+    expect(JSON.stringify(webFixture)).toBe(before);
+  });
+
+  it('point busybox at the local image by repository, whatever the tag', () => {
+    const objects = applyTransforms(webFixture, [useLocalImages({ 'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0' })]);
+    expect(statefulSetOf(objects).spec.template.spec.containers[0]?.image).toBe('sts-conformance.local/busybox:1.35.0');
+  });
+
+  it('set replicas, the pod management policy, a partition, an env var and the storage class', () => {
+    const set = statefulSetOf(
+      applyTransforms(webFixture, [replicas(4), podManagementPolicy('Parallel'), partition(2), containerEnv('START_READY', 'false'), storageClass('standard')]),
+    );
+    expect(set.spec.replicas).toBe(4);
+    expect(set.spec.podManagementPolicy).toBe('Parallel');
+    expect(set.spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 2 } });
+    expect(set.spec.template.spec.containers[0]?.env).toEqual([{ name: 'START_READY', value: 'false' }]);
+    expect(set.spec.volumeClaimTemplates?.[0]?.spec.storageClassName).toBe('standard');
+  });
+
+  it('replace the claim template with an emptyDir of the same name', () => {
+    const set = statefulSetOf(applyTransforms(webFixture, [emptyDirInsteadOfClaims()]));
+    expect(set.spec.volumeClaimTemplates).toBeUndefined();
+    expect(set.spec.template.spec.volumes).toEqual([{ name: 'data', emptyDir: {} }]);
+  });
+
+  it('drop the headless Service', () => {
+    expect(applyTransforms(webFixture, [without('Service', 'web')]).map((object) => object.kind)).toEqual(['StatefulSet']);
+  });
+
+  it('refuse to apply where the manifest lacks what they change', () => {
+    const serviceOnly = applyTransforms(webFixture, [without('StatefulSet', 'web')]);
+    expect(() => applyTransforms(serviceOnly, [replicas(1)])).toThrow(/needs a StatefulSet/);
+    expect(() => applyTransforms(webFixture, [without('Service', 'nope')])).toThrow(/needs Service nope/);
+  });
+});

@@ -1,0 +1,205 @@
+import type { V1StatefulSet } from '@kubernetes/client-node';
+import {
+  claimBound,
+  controllerObserved,
+  controllerReports,
+  partitionRolledOut,
+  podGone,
+  podRunningAndReady,
+  podRunningNotReady,
+  podStaysAbsent,
+  rolloutComplete,
+  statefulSetReady,
+} from '../kube/conditions.js';
+import { execInPod } from '../kube/exec.js';
+import { deletePod, findPod, getClaim, getPod, getStatefulSet, patchStatefulSet, scaleStatefulSet } from '../kube/verbs.js';
+import type { StorageIdentity } from '../invariants/identity.js';
+import { applyFixture, type WorkloadContext } from './context.js';
+import { loadFixture } from './fixtures.js';
+import { containerEnv, emptyDirInsteadOfClaims, partition, podManagementPolicy, replicas, without, type Transform } from './transforms.js';
+
+export interface WebOptions {
+  readonly replicas?: number;
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  /** false: every new pod stays not Ready until a scenario marks it Ready. */
+  readonly startReady?: boolean;
+  /** emptyDir: the negative control for storage identity. */
+  readonly storage?: 'claims' | 'emptyDir';
+  readonly partition?: number;
+  /** false: no governing headless Service, the negative control for DNS identity. */
+  readonly headlessService?: boolean;
+}
+
+const MARKER_FILE = '/data/marker';
+
+/**
+ * The `web` StatefulSet of fixtures/web/web.yaml and the verbs scenarios use on it. Readiness is
+ * a file: a pod is Ready while /tmp/ready exists in it.
+ */
+export class WebStatefulSet {
+  readonly name = 'web';
+  readonly serviceName = 'web';
+  readonly selector = 'app=web';
+
+  private constructor(readonly context: WorkloadContext) {}
+
+  static async deploy(context: WorkloadContext, options: WebOptions = {}): Promise<WebStatefulSet> {
+    const transforms: Transform[] = [];
+    if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
+    if (options.podManagementPolicy) transforms.push(podManagementPolicy(options.podManagementPolicy));
+    if (options.startReady === false) transforms.push(containerEnv('START_READY', 'false'));
+    if (options.storage === 'emptyDir') transforms.push(emptyDirInsteadOfClaims());
+    if (options.partition !== undefined) transforms.push(partition(options.partition));
+    if (options.headlessService === false) transforms.push(without('Service', 'web'));
+    await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
+    return new WebStatefulSet(context);
+  }
+
+  private get ns() {
+    return this.context.namespace;
+  }
+
+  podName(ordinal: number): string {
+    return `${this.name}-${ordinal}`;
+  }
+
+  /** <pod>.<service>.<namespace>.svc.<cluster domain> */
+  podDnsName(ordinal: number, clusterDomain = 'cluster.local'): string {
+    return `${this.podName(ordinal)}.${this.serviceName}.${this.ns.name}.svc.${clusterDomain}`;
+  }
+
+  serviceDnsName(clusterDomain = 'cluster.local'): string {
+    return `${this.serviceName}.${this.ns.name}.svc.${clusterDomain}`;
+  }
+
+  // --- waiting -------------------------------------------------------------------------------
+
+  waitReady(count: number): Promise<V1StatefulSet> {
+    return statefulSetReady(this.ns, this.name, count);
+  }
+
+  waitObserved(): Promise<V1StatefulSet> {
+    return controllerObserved(this.ns, this.name);
+  }
+
+  /** The controller has observed the latest spec and counts this many pods, this many Ready. */
+  waitControllerReports(expected: { replicas: number; readyReplicas: number }): Promise<V1StatefulSet> {
+    return controllerReports(this.ns, this.name, expected);
+  }
+
+  /** The pod of this ordinal does not appear for the whole window. */
+  confirmPodAbsentFor(ordinal: number, durationMs: number): Promise<void> {
+    return podStaysAbsent(this.ns, this.podName(ordinal), durationMs);
+  }
+
+  waitPodReady(ordinal: number) {
+    return podRunningAndReady(this.ns, this.podName(ordinal));
+  }
+
+  waitPodRunningNotReady(ordinal: number) {
+    return podRunningNotReady(this.ns, this.podName(ordinal));
+  }
+
+  waitPodGone(ordinal: number, uid?: string) {
+    return podGone(this.ns, this.podName(ordinal), uid);
+  }
+
+  waitRolloutComplete(): Promise<V1StatefulSet> {
+    return rolloutComplete(this.ns, this.name);
+  }
+
+  waitPartitionRolledOut(value: number): Promise<V1StatefulSet> {
+    return partitionRolledOut(this.ns, this.name, value);
+  }
+
+  // --- acting --------------------------------------------------------------------------------
+
+  async scaleTo(count: number): Promise<void> {
+    await scaleStatefulSet(this.ns, this.name, count);
+  }
+
+  /** Makes the readiness probe pass from now on. */
+  async markReady(ordinal: number): Promise<void> {
+    await this.run(ordinal, ['touch', '/tmp/ready']);
+  }
+
+  /** Makes the readiness probe fail from now on. */
+  async markNotReady(ordinal: number): Promise<void> {
+    await this.run(ordinal, ['rm', '-f', '/tmp/ready']);
+  }
+
+  /** Deletes the pod of this ordinal and returns the UID it had. */
+  async deletePod(ordinal: number): Promise<string> {
+    const pod = await getPod(this.ns, this.podName(ordinal));
+    await deletePod(this.ns, this.podName(ordinal));
+    return pod.metadata?.uid ?? '';
+  }
+
+  /** A change to the pod template (an annotation), which makes a new revision. */
+  async changeTemplate(label: string): Promise<void> {
+    await patchStatefulSet(this.ns, this.name, { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } }, `template change ${label}`);
+  }
+
+  async setPartition(value: number): Promise<void> {
+    await patchStatefulSet(this.ns, this.name, { spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: value } } } }, `partition ${value}`);
+  }
+
+  async writeMarker(ordinal: number, marker: string): Promise<void> {
+    // sync: the marker must be on the volume, not in a page cache that dies with the pod.
+    await this.run(ordinal, ['sh', '-c', `printf '%s' "$1" > ${MARKER_FILE} && sync`, 'write-marker', marker]);
+  }
+
+  // --- reading -------------------------------------------------------------------------------
+
+  async statefulSet(): Promise<V1StatefulSet> {
+    return getStatefulSet(this.ns, this.name);
+  }
+
+  async podIp(ordinal: number): Promise<string | undefined> {
+    return (await findPod(this.ns, this.podName(ordinal)))?.status?.podIP;
+  }
+
+  async podUid(ordinal: number): Promise<string | undefined> {
+    return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.uid;
+  }
+
+  async hostname(ordinal: number): Promise<string> {
+    return (await this.run(ordinal, ['hostname'])).trim();
+  }
+
+  /** The marker file's content, or undefined if there is none. */
+  async readMarker(ordinal: number): Promise<string | undefined> {
+    const result = await execInPod(this.ns, this.podName(ordinal), ['cat', MARKER_FILE]);
+    return result.exitCode === 0 ? result.stdout : undefined;
+  }
+
+  /** Pod UID, the claim behind its data volume (name, UID, volume) and the marker it reads. */
+  async storageIdentity(ordinal: number): Promise<StorageIdentity> {
+    const pod = await getPod(this.ns, this.podName(ordinal));
+    const claimName = pod.spec?.volumes?.find((volume) => volume.name === 'data')?.persistentVolumeClaim?.claimName;
+    let claim: StorageIdentity['claim'];
+    if (claimName) {
+      const bound = await claimBound(this.ns, claimName);
+      claim = { name: claimName, uid: bound.metadata?.uid ?? '', volumeName: bound.spec?.volumeName };
+    }
+    return { pod: this.podName(ordinal), podUid: pod.metadata?.uid ?? '', claim, marker: await this.readMarker(ordinal) };
+  }
+
+  /** The claims of this set's volumeClaimTemplate that exist now, by ordinal. */
+  async claimUids(ordinals: readonly number[]): Promise<Map<number, string | undefined>> {
+    const uids = new Map<number, string | undefined>();
+    for (const ordinal of ordinals) {
+      const claim = await getClaim(this.ns, `data-${this.podName(ordinal)}`).catch(() => undefined);
+      uids.set(ordinal, claim?.metadata?.uid);
+    }
+    return uids;
+  }
+
+  private async run(ordinal: number, command: string[]): Promise<string> {
+    const result = await execInPod(this.ns, this.podName(ordinal), command, { container: 'web' });
+    if (result.exitCode !== 0) {
+      throw new Error(`\`${command.join(' ')}\` in Pod ${this.ns.name}/${this.podName(ordinal)} exited with ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`);
+    }
+    return result.stdout;
+  }
+}

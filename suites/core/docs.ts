@@ -1,0 +1,9 @@
+/** Where the behaviours the core scenarios prove are documented. */
+export const STATEFULSET_DOCS = 'https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/';
+export const DOCS = {
+  guarantees: `${STATEFULSET_DOCS}#deployment-and-scaling-guarantees`,
+  identity: `${STATEFULSET_DOCS}#stable-network-id`,
+  storage: `${STATEFULSET_DOCS}#stable-storage`,
+  partitions: `${STATEFULSET_DOCS}#partitions`,
+  rollingUpdates: `${STATEFULSET_DOCS}#rolling-updates`,
+} as const;

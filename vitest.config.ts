@@ -1,0 +1,44 @@
+import { defineConfig } from 'vitest/config';
+
+/** Where reports go; `npm run e2e -- --out DIR` sets it. */
+const out = process.env.STS_CONFORMANCE_OUT ?? 'out';
+
+/**
+ * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one
+ * real cluster per run (lib/harness/global-setup.ts), one file at a time, long deadlines, and
+ * no retries: a retry that passes would hide a violation.
+ *
+ * The JUnit and Allure reporters are for the conformance run; `npm test` replaces them with the
+ * default reporter on the command line.
+ */
+export default defineConfig({
+  test: {
+    reporters: [
+      'default',
+      ['junit', { suiteName: 'statefulset-conformance' }],
+      ['allure-vitest/reporter', { resultsDir: `${out}/allure-results`, reportMatchers: false }],
+    ],
+    outputFile: { junit: `${out}/junit.xml` },
+    teardownTimeout: 600_000,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['suites/**/*.test.ts'],
+          globalSetup: ['lib/harness/global-setup.ts'],
+          fileParallelism: false,
+          sequence: { concurrent: false },
+          retry: 0,
+          testTimeout: 900_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
+  },
+});
