@@ -40,6 +40,14 @@ describe('rollingUpdateOrder', () => {
     expect(result.violations.join('\n')).toMatch(/expected highest ordinal first/);
   });
 
+  it('does not count a pod deleted by hand and recreated at the old revision as an update step (recorded in the partition scenario)', () => {
+    const history = new SyntheticHistory().bringUp(0).bringUp(1).bringUp(2).bringUp(3);
+    const window = { afterRv: history.currentRv };
+    history.remove(3).bringUp(3, NEW).remove(2).bringUp(2, NEW).remove(0).bringUp(0, OLD);
+    history.remove(1).bringUp(1, NEW).remove(0).bringUp(0, NEW);
+    expect(rollingUpdateOrder(timelineOf(history), { window, ordinals: [3, 2, 1, 0], updateRevision: NEW })).toMatchObject({ holds: true });
+  });
+
   it('is not vacuous: an ordinal never recreated at the update revision is a violation', () => {
     const history = threeAtOldRevision();
     const window = { afterRv: history.currentRv };

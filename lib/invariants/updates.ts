@@ -19,19 +19,27 @@ export function rollingUpdateOrder(timeline: Timeline, options: { window: Window
   const violations: string[] = [];
   const updating = [...options.ordinals].sort((a, b) => b - a);
   const highest = updating[0];
-  const oldPodDeletions = timeline.podEvents.filter(
-    (event) => event.transition === 'deletionRequested' && inWindow(event.at, options.window) && event.revision !== options.updateRevision,
-  );
 
+  // The update step of an ordinal: the deletion of the old pod that the pod at the update
+  // revision replaced. Deleting a pod that comes back at the old revision (a person deleting a
+  // pod below the partition, say) is not an update step and is not judged here.
+  const updateDeletions = [];
   for (const ordinal of updating) {
     const replacement = timeline.podEvents.find(
       (event) => event.transition === 'created' && event.ordinal === ordinal && event.revision === options.updateRevision && inWindow(event.at, options.window),
     );
-    if (!replacement) violations.push(`${set}-${ordinal} was never recreated at revision ${options.updateRevision} in the window`);
+    if (!replacement) {
+      violations.push(`${set}-${ordinal} was never recreated at revision ${options.updateRevision} in the window`);
+      continue;
+    }
+    const replaced = timeline.podEvents.filter(
+      (event) => event.transition === 'deletionRequested' && event.ordinal === ordinal && event.at.rv < replacement.at.rv && inWindow(event.at, options.window),
+    ).pop();
+    if (replaced) updateDeletions.push(replaced);
   }
-  for (const deletion of oldPodDeletions) {
-    if (!updating.includes(deletion.ordinal)) continue;
-    const later = oldPodDeletions.find((other) => other.ordinal > deletion.ordinal && other.at.rv > deletion.at.rv && updating.includes(other.ordinal));
+
+  for (const deletion of updateDeletions) {
+    const later = updateDeletions.find((other) => other.ordinal > deletion.ordinal && other.at.rv > deletion.at.rv);
     if (later) {
       violations.push(`${deletion.pod} was deleted for the update at ${describeMoment(deletion.at, timeline)}, before ${later.pod} (${describeMoment(later.at, timeline)}): expected highest ordinal first`);
     }
@@ -44,7 +52,7 @@ export function rollingUpdateOrder(timeline: Timeline, options: { window: Window
       );
     }
   }
-  return verdict('rolling update order', `${oldPodDeletions.length} old-revision pod deletion(s) in the window, ordinals ${updating.join(', ')} to update`, violations);
+  return verdict('rolling update order', `${updateDeletions.length} update step(s) in the window, ordinals ${updating.join(', ')} to update`, violations);
 }
 
 /**
@@ -52,7 +60,6 @@ export function rollingUpdateOrder(timeline: Timeline, options: { window: Window
  * every ordinal below the partition still runs another revision at the end of it.
  */
 export function partitionRespected(timeline: Timeline, options: { window: Window; partition: number; updateRevision: string }): Verdict {
-  const set = timeline.statefulSet;
   const violations: string[] = [];
   const belowPartition = timeline.podEvents.filter((event) => event.transition === 'created' && event.ordinal < options.partition && inWindow(event.at, options.window));
   for (const creation of belowPartition) {

@@ -24,7 +24,9 @@ export function renderTimelineSvg(timeline: Timeline, marks: readonly StepMark[]
   const duration = Math.max(1, timeline.stoppedAt - timeline.startedAt);
   const x = (at: number) => LABEL_WIDTH + ((Math.min(Math.max(at, timeline.startedAt), timeline.stoppedAt) - timeline.startedAt) / duration) * CHART_WIDTH;
   const rowY = (ordinal: number) => TOP + ordinals.indexOf(ordinal) * ROW_HEIGHT;
-  const height = TOP + Math.max(1, ordinals.length) * ROW_HEIGHT + 90;
+  const stepRows = Math.ceil(marks.length / 2);
+  const chartBottom = TOP + Math.max(1, ordinals.length) * ROW_HEIGHT;
+  const height = chartBottom + 24 + stepRows * 14 + 54;
   const width = LABEL_WIDTH + CHART_WIDTH + 20;
   const parts: string[] = [];
 
@@ -58,11 +60,18 @@ export function renderTimelineSvg(timeline: Timeline, marks: readonly StepMark[]
     parts.push(`<line x1="${ex}" y1="${y + 2}" x2="${ex}" y2="${y + 8}" stroke="${warning ? '#d62728' : '#333'}" stroke-width="1.5"><title>${escape(`${event.reason}: ${event.message ?? ''}`)}</title></line>`);
   }
 
-  // Scenario steps.
+  // Scenario steps: a numbered dashed line each (numbers staggered so close steps stay legible),
+  // and the list of steps under the chart.
   for (const [index, mark] of marks.entries()) {
     const mx = x(mark.at);
-    parts.push(`<line x1="${mx}" y1="${TOP - 4}" x2="${mx}" y2="${TOP + ordinals.length * ROW_HEIGHT + 4}" stroke="#555" stroke-dasharray="4 3"><title>${escape(mark.label)}</title></line>`);
-    parts.push(text(mx + 3, TOP + ordinals.length * ROW_HEIGHT + 16 + (index % 3) * 12, `${index + 1}. ${mark.label}`, 'font-size="10" fill="#333"'));
+    parts.push(`<line x1="${mx}" y1="${TOP - 4}" x2="${mx}" y2="${chartBottom + 4}" stroke="#555" stroke-dasharray="4 3"><title>${escape(`${index + 1}. ${mark.label}`)}</title></line>`);
+    parts.push(text(mx, chartBottom + 14 + (index % 2) * 10, String(index + 1), 'font-size="9" text-anchor="middle" fill="#333"'));
+  }
+  for (const [index, mark] of marks.entries()) {
+    const column = index < stepRows ? 0 : 1;
+    const row = column === 0 ? index : index - stepRows;
+    const offset = ((mark.at - timeline.startedAt) / 1000).toFixed(1);
+    parts.push(text(10 + column * ((width - 20) / 2), chartBottom + 44 + row * 14, `${index + 1}. +${offset}s ${truncate(mark.label, 70)}`, 'font-size="10" fill="#333"'));
   }
 
   // Legend.
@@ -74,12 +83,12 @@ export function renderTimelineSvg(timeline: Timeline, marks: readonly StepMark[]
     lx += 30 + revision.length * 6.5;
   }
   for (const [label, style] of [
-    ['pending', 'fill-opacity="0.3"'],
-    ['Ready', ''],
+    ['pending', 'fill="#888" fill-opacity="0.3"'],
+    ['Ready', 'fill="#888"'],
     ['not Ready', 'fill="url(#hatch)"'],
     ['terminating', 'fill="#444" fill-opacity="0.55"'],
   ] as const) {
-    parts.push(`<rect x="${lx}" y="${legendY - 10}" width="14" height="12" fill="#888" ${style}/>`);
+    parts.push(`<rect x="${lx}" y="${legendY - 10}" width="14" height="12" ${style}/>`);
     parts.push(text(lx + 18, legendY, label, 'font-size="11"'));
     lx += 30 + label.length * 6.5;
   }
@@ -115,6 +124,10 @@ function lifeSpans(life: PodLife, timeline: Timeline, x: (at: number) => number,
   const start = x(life.events[0]?.at.receivedAt ?? timeline.startedAt);
   spans.push(`<line x1="${start}" y1="${y + 5}" x2="${start}" y2="${y + ROW_HEIGHT - 3}" stroke="${fill}" stroke-width="2"><title>${escape(`${life.pod} created (uid ${life.uid.slice(0, 8)}, revision ${life.revision ?? '?'})`)}</title></line>`);
   return spans;
+}
+
+function truncate(value: string, length: number): string {
+  return value.length <= length ? value : `${value.slice(0, length - 1)}…`;
 }
 
 function niceTick(seconds: number): number {

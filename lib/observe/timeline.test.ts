@@ -77,3 +77,14 @@ describe('renderTimelineSvg', () => {
     expect(svg.match(/<rect [^>]*stroke=/g)?.length).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe('renderTimelineSvg output', () => {
+  it('is well-formed: no element repeats an attribute', () => {
+    const history = new SyntheticHistory().bringUp(0).notReady(0).ready(0).remove(0);
+    const svg = renderTimelineSvg(buildTimeline(history.recording(), 'web'));
+    for (const element of svg.match(/<[a-z]+ [^>]*>/g) ?? []) {
+      const names = [...element.matchAll(/ ([a-z-]+)="/g)].map((match) => match[1]);
+      expect(new Set(names).size, element).toBe(names.length);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { waitFor } from '../../support/wait.js';
@@ -9,12 +9,12 @@ import {
   goRawStringConstant,
   goStringConstants,
   imagesInManifest,
-  kindBasePackages,
   replaceImage,
   restrictOomScoreAdj,
   sandboxImage,
 } from './kind-source.js';
 import type { Step, StepContext, StepOutput } from './pipeline.js';
+import { nodeRootfs, toolsRootfs } from './rootfs.js';
 import { pins } from './pins.js';
 import {
   coredns,
@@ -44,10 +44,6 @@ const IMAGE_PREFIX = 'sts-conformance';
 /** Registry-free name of the busybox workload image; fixtures name upstream busybox and are mapped to it. */
 export const WORKLOAD_REGISTRY = 'sts-conformance.local';
 
-export function debianMirror(): string {
-  return process.env.STS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
-}
-
 async function dockerImageExists(reference: string): Promise<boolean> {
   const result = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', reference], { reject: false });
   return result.exitCode === 0;
@@ -63,82 +59,6 @@ async function dockerBuild(context: StepContext, contextDir: string, tags: reado
     contextDir,
   ], { env: { DOCKER_BUILDKIT: '0' } });
 }
-
-// ---------------------------------------------------------------------------------------------
-// Root filesystems
-
-export interface RootfsResult {
-  readonly tarball: 'rootfs.tar';
-  readonly packages: readonly string[];
-  /** `dpkg-query` versions of packages the images care about. */
-  readonly versions: Record<string, string>;
-}
-
-/**
- * `debootstrap --variant=minbase` with extra packages, packed as a tar for `docker import`.
- * `keep` copies files out of the tree first: [path in the root filesystem, path in the step output].
- */
-async function debootstrap(
-  context: StepContext,
-  packages: readonly string[],
-  reportVersionsOf: readonly string[],
-  keep: ReadonlyArray<readonly [string, string]> = [],
-): Promise<RootfsResult> {
-  const root = join(context.outDir, 'rootfs');
-  const debs = join(context.cache.root, 'debs');
-  await mkdir(debs, { recursive: true });
-  context.note(`debootstrap ${pins.debianSuite} with ${packages.length} extra packages from ${debianMirror()}`);
-  await context.run('debootstrap', [
-    '--variant=minbase',
-    `--include=${packages.join(',')}`,
-    `--cache-dir=${debs}`,
-    pins.debianSuite, root, debianMirror(),
-  ]);
-  const versions: Record<string, string> = {};
-  for (const pkg of reportVersionsOf) {
-    versions[pkg] = (await context.capture('chroot', [root, 'dpkg-query', '-W', '-f', '${Version}', pkg])).trim();
-  }
-  for (const [from, to] of keep) {
-    await mkdir(dirname(join(context.outDir, to)), { recursive: true });
-    await copyFile(join(root, from), join(context.outDir, to));
-  }
-  // Package indexes and downloaded archives only make the image larger.
-  await context.run('sh', ['-c', `rm -rf "${root}"/var/lib/apt/lists/* "${root}"/var/cache/apt/archives/*.deb "${root}"/var/log/*.log`]);
-  await context.run('tar', ['-C', root, '--numeric-owner', '-cf', join(context.outDir, 'rootfs.tar'), '.']);
-  await rm(root, { recursive: true, force: true });
-  return { tarball: 'rootfs.tar', packages, versions };
-}
-
-/** The node's root filesystem: what kind's base image installs, plus containerd, runc and the CNI plugins from Debian. */
-export const nodeRootfs: Step<RootfsResult> = {
-  name: 'node-rootfs',
-  title: `Debian ${pins.debianSuite} root filesystem for kind nodes`,
-  resource: 'io',
-  needs: [kindSource],
-  recipeFiles,
-  fingerprint: (use) => ({ suite: pins.debianSuite, packages: nodePackages(use(kindSource)) }),
-  build: (context, use) => debootstrap(context, nodePackages(use(kindSource)), ['containerd', 'runc', 'containernetworking-plugins', 'systemd']),
-};
-
-function nodePackages(source: StepOutput<{ baseDir: string }>): string[] {
-  const dockerfile = requireText(join(source.dir, source.result.baseDir, 'Dockerfile'));
-  // Debian's builds instead of kind's self-built containerd 2.2 / runc 1.2 / CNI 1.8: see README, "Offline mode".
-  return [...kindBasePackages(dockerfile), 'containerd', 'runc', 'containernetworking-plugins'];
-}
-
-/** A small Debian with iptables, nftables and iproute2 (kube-proxy, kindnet-lite) and busybox-static (workloads, local-path helper). */
-export const toolsRootfs: Step<RootfsResult> = {
-  name: 'tools-rootfs',
-  title: `Debian ${pins.debianSuite} root filesystem with iptables, nftables, iproute2 and busybox-static`,
-  resource: 'io',
-  needs: [],
-  recipeFiles,
-  fingerprint: () => ({ suite: pins.debianSuite, packages: TOOLS_PACKAGES }),
-  // The busybox binary is kept apart: workload images need nothing else. (/bin is /usr/bin in bookworm.)
-  build: (context) => debootstrap(context, TOOLS_PACKAGES, ['busybox-static', 'iptables'], [['usr/bin/busybox', 'bin/busybox']]),
-};
-
-const TOOLS_PACKAGES = ['iptables', 'nftables', 'conntrack', 'iproute2', 'ca-certificates', 'busybox-static'];
 
 // ---------------------------------------------------------------------------------------------
 // kind's base image
@@ -259,7 +179,7 @@ export const componentImages: Step<ComponentImagesResult> = {
       },
       { names: [provisionerImage], from: 'scratch', files: [[binary(use(localPathProvisioner), 'local-path-provisioner'), '/usr/local/bin/local-path-provisioner']], instructions: [staticPath] },
       // The helper pod runs `sh /script/setup|teardown`, which needs sh, mkdir and rm.
-      { names: [helperImage], from: 'scratch', files: [[busybox, '/bin/busybox']], instructions: ['RUN ["/bin/busybox", "--install", "-s", "/bin"]', 'ENV PATH=/bin'] },
+      { names: [helperImage], from: 'scratch', files: [[busybox, '/bin/busybox']], instructions: BUSYBOX_ROOTFS },
     ];
 
     const tools = use(toolsRootfs);
@@ -441,20 +361,22 @@ export const workloadImages: Step<WorkloadImagesResult> = {
     await mkdir(dir, { recursive: true });
     await copyFile(join(tools.dir, 'bin', 'busybox'), join(dir, 'busybox'));
     await chmod(join(dir, 'busybox'), 0o755);
-    await writeFile(join(dir, 'Dockerfile'), [
-      'FROM scratch',
-      'COPY busybox /bin/busybox',
-      'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
-      'ENV PATH=/bin',
-      'CMD ["sh"]',
-      '',
-    ].join('\n'));
+    await writeFile(join(dir, 'Dockerfile'), ['FROM scratch', 'COPY busybox /bin/busybox', ...BUSYBOX_ROOTFS, 'CMD ["sh"]', ''].join('\n'));
     await dockerBuild(context, dir, [busybox.image]);
     await rm(dir, { recursive: true, force: true });
     await context.run('docker', ['save', '-o', join(context.outDir, 'workloads.tar'), busybox.image]);
     return { tarball: 'workloads.tar', images: [busybox] };
   },
 };
+
+/**
+ * What the busybox image on Docker Hub has besides the binary, and workloads count on: the applet
+ * links, a world-writable /tmp, root's home, and passwd/group entries for root and nobody.
+ */
+const BUSYBOX_ROOTFS = [
+  'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /root /home /var /etc /usr && chmod 1777 /tmp && printf \'root:x:0:0:root:/root:/bin/sh\\nnobody:x:65534:65534:nobody:/home:/bin/false\\n\' > /etc/passwd && printf \'root:x:0:\\nnobody:x:65534:\\n\' > /etc/group"]',
+  'ENV PATH=/bin',
+];
 
 function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];

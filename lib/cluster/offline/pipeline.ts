@@ -114,6 +114,11 @@ export class Pipeline {
     return pending as Promise<StepOutput<R>>;
   }
 
+  /** Every output resolved so far, by step name. */
+  resolvedOutputs(): ReadonlyMap<string, StepOutput<unknown>> {
+    return this.resolved;
+  }
+
   isForced(step: Step<unknown>): boolean {
     const { rebuild } = this.options;
     return rebuild === 'all' || rebuild.has(step.name) || step.needs.some((need) => this.isForced(need));

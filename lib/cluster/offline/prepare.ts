@@ -1,3 +1,4 @@
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { formatBytes, formatDuration } from '../../support/format.js';
@@ -117,6 +118,9 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     await ensureImageLoaded(image.image, join(workloads.dir, workloads.result.tarball), say);
   }
 
+  const pruned = await pruneStaleArtifacts(cache, pipeline.resolvedOutputs());
+  if (pruned.entries > 0) say(`pruned ${pruned.entries} cache entr${pruned.entries === 1 ? 'y' : 'ies'} of older recipes (${formatBytes(pruned.bytes)}) and ${pruned.images} Docker image(s)`);
+
   const built = timings.filter((output) => !output.cached);
   if (built.length > 0) {
     say('step times:');
@@ -133,6 +137,34 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     workloadArchive: join(workloads.dir, workloads.result.tarball),
     host,
   };
+}
+
+/**
+ * Removes artifacts of older keys of the steps just resolved, and the intermediate Docker images
+ * they tagged, so the cache holds one recipe's worth. Partial directories of a prepare that is
+ * still running elsewhere are left alone.
+ */
+async function pruneStaleArtifacts(cache: CacheLayout, current: ReadonlyMap<string, StepOutput<unknown>>): Promise<{ entries: number; bytes: number; images: number }> {
+  let entries = 0;
+  let bytes = 0;
+  const currentKeys = new Set([...current.values()].map((output) => output.key));
+  for (const [name, output] of current) {
+    const dir = join(cache.artifacts, name);
+    for (const entry of await readdir(dir).catch(() => [] as string[])) {
+      if (entry === output.key || entry.includes('.partial-')) continue;
+      const size = Number((await execa('du', ['-sb', join(dir, entry)], { reject: false })).stdout.split('\t')[0]);
+      await rm(join(dir, entry), { recursive: true, force: true });
+      entries++;
+      bytes += Number.isFinite(size) ? size : 0;
+    }
+  }
+  const listed = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
+  const stale = listed.stdout
+    .split('\n')
+    .filter((reference) => /^sts-conformance(\.local)?\/(node-rootfs|debian-tools|kind-base|kindnet-lite):/.test(reference))
+    .filter((reference) => ![...currentKeys].some((key) => reference.endsWith(key)));
+  if (stale.length > 0) await execa('docker', ['rmi', ...stale], { reject: false });
+  return { entries, bytes, images: stale.length };
 }
 
 async function ensureImageLoaded(image: string, archive: string, say: (line: string) => void): Promise<void> {
