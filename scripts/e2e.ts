@@ -8,7 +8,6 @@
  * --keep-cluster, also after Ctrl-C.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CLUSTER_ENV, type ClusterSession } from '../lib/cluster/provider.js';
@@ -17,25 +16,12 @@ import { connect } from '../lib/kube/client.js';
 import { deleteNamespacesOfRun, newRunId } from '../lib/kube/namespace.js';
 import { formatDuration } from '../lib/support/format.js';
 import { OUT_DIR_ENV, RUN_ID_ENV } from '../lib/harness/global-setup.js';
+import { discoverScenarios } from '../lib/harness/scenarios.js';
+import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
 import { parseFlags, runMain, UsageError } from './cli.js';
 
 const USAGE =
   'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online] [--out DIR] [--list]';
-const SUITES_DIR = resolve('suites');
-
-/** Scenario files by name: suites/core/ordered-creation.test.ts is "ordered-creation". */
-export function discoverScenarios(dir = SUITES_DIR): Map<string, string> {
-  const scenarios = new Map<string, string>();
-  const walk = (current: string) => {
-    for (const entry of readdirSync(current)) {
-      const path = join(current, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith('.test.ts')) scenarios.set(entry.replace(/\.test\.ts$/, ''), path);
-    }
-  };
-  walk(dir);
-  return scenarios;
-}
 
 async function main(): Promise<number> {
   const { flags, positionals } = parseFlags(
@@ -53,7 +39,7 @@ async function main(): Promise<number> {
     },
     USAGE,
   );
-  const scenarios = discoverScenarios();
+  const scenarios = discoverScenarios(resolve('suites'));
   if (flags.list) {
     for (const [name, path] of scenarios) console.log(`${name.padEnd(28)} ${relative(process.cwd(), path)}`);
     return 0;
@@ -81,6 +67,7 @@ async function main(): Promise<number> {
 
   await rm(join(OUT_DIR, 'allure-results'), { recursive: true, force: true });
   await rm(join(OUT_DIR, 'junit.xml'), { force: true });
+  await rm(join(OUT_DIR, TIMINGS_FILE), { force: true });
 
   let session: ClusterSession | undefined;
   let exitCode = 1;
@@ -105,6 +92,7 @@ async function main(): Promise<number> {
     });
     exitCode = await new Promise<number>((resolveExit) => child?.on('exit', (code, signal) => resolveExit(code ?? (signal ? 130 : 1))));
     if (interrupted) exitCode = 130;
+    printTimings(await readTimings(OUT_DIR));
     return exitCode;
   } finally {
     if (session) {
@@ -114,9 +102,22 @@ async function main(): Promise<number> {
       });
       if (leftovers.length > 0) console.log(`deleted namespaces this run left behind: ${leftovers.join(', ')}`);
       await session.release();
+      console.log(`e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(OUT_DIR, 'junit.xml'))}`);
     }
-    console.log(`e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(OUT_DIR, 'junit.xml'))}`);
   }
+}
+
+/** Per test: wall time, and the share spent waiting for the cluster. */
+function printTimings(timings: readonly ScenarioTiming[]): void {
+  if (timings.length === 0) return;
+  console.log('\nscenario wall time (waiting for the cluster / harness work / of which evidence):');
+  for (const timing of timings) {
+    const own = timing.totalMs - timing.waitingMs;
+    console.log(`  ${formatDuration(timing.totalMs / 1000).padStart(7)}  ${formatDuration(timing.waitingMs / 1000).padStart(7)} / ${formatDuration(own / 1000).padStart(6)} / ${formatDuration(timing.evidenceMs / 1000).padStart(5)}  ${timing.failed ? 'FAILED ' : ''}${timing.test}`);
+  }
+  const total = timings.reduce((sum, timing) => sum + timing.totalMs, 0);
+  const waiting = timings.reduce((sum, timing) => sum + timing.waitingMs, 0);
+  console.log(`  ${formatDuration(total / 1000).padStart(7)}  ${formatDuration(waiting / 1000).padStart(7)} waiting (${Math.round((100 * waiting) / total)}%)`);
 }
 
 runMain(main);

@@ -5,14 +5,15 @@ import { connect, type Kube } from '../kube/client.js';
 import type { KubeObject } from '../kube/manifests.js';
 import { createNamespace, deleteNamespace, type OwnedNamespace } from '../kube/namespace.js';
 import { Redactor } from '../kube/redact.js';
-import { listPods } from '../kube/verbs.js';
 import { assertHolds, assertViolated, type Verdict } from '../invariants/verdict.js';
 import type { StepMark } from '../observe/picture.js';
 import { TimelineRecorder } from '../observe/recorder.js';
 import { buildTimeline, type Timeline, type Window } from '../observe/timeline.js';
 import type { WorkloadContext } from '../workloads/context.js';
 import type { AdaptedFixture } from '../workloads/fixtures.js';
+import { waitClock } from '../support/wait.js';
 import { collectEvidence, type NamespaceEvidence } from './evidence.js';
+import { recordTiming } from './timings.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -72,6 +73,8 @@ export const test = base.extend<{ scenario: Scenario }>({
       recorded.find((entry) => entry.namespace.name === namespace.name)?.fixtures.push(fixture);
     };
 
+    const started = Date.now();
+    const waitedBefore = waitClock.totalMs;
     const main = await open(task.name);
     const scenario: Scenario = {
       kube,
@@ -127,16 +130,20 @@ export const test = base.extend<{ scenario: Scenario }>({
         const objects: KubeObject[] = entry.fixtures.flatMap((fixture) => fixture.objects);
         evidence.push({ namespace: entry.namespace, recording, marks: entry.marks, fixtures: entry.fixtures, objects, recorderNotes: entry.recorder.notes });
       }
+      const evidenceStarted = Date.now();
       await collectEvidence({ testName: task.name, failed, namespaces: evidence, redactor, cluster, outDir: inject('outDir') });
+      const evidenceMs = Date.now() - evidenceStarted;
       for (const entry of recorded) await deleteNamespace(entry.namespace);
+      await recordTiming(inject('outDir'), {
+        file: task.file?.name ?? '',
+        test: task.name,
+        failed,
+        totalMs: Date.now() - started,
+        waitingMs: waitClock.totalMs - waitedBefore,
+        evidenceMs,
+      });
     }
   },
 });
 
 export { describe, expect } from 'vitest';
-
-/** Pod IPs of the pods matching a selector, by pod name. */
-export async function podIps(namespace: OwnedNamespace, selector: string): Promise<Map<string, string>> {
-  const pods = await listPods(namespace, selector);
-  return new Map(pods.filter((pod) => pod.status?.podIP && !pod.metadata?.deletionTimestamp).map((pod) => [pod.metadata?.name ?? '', pod.status?.podIP ?? '']));
-}

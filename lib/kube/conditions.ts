@@ -1,7 +1,7 @@
 import type { V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import { holdsFor, waitFor } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findPod, getClaim, getStatefulSet, listPods } from './verbs.js';
+import { findPod, getClaim, getStatefulSet } from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -137,17 +137,6 @@ export function podGone(namespace: OwnedNamespace, name: string, uid?: string, t
       return gone ? { done: true, value: pod } : { done: false, observed: describePod(pod) };
     },
     { timeoutMs, intervalMs: 250 },
-  );
-}
-
-export function podCount(namespace: OwnedNamespace, labelSelector: string, count: number, timeoutMs: number = DEADLINES.rollout): Promise<V1Pod[]> {
-  return waitFor(
-    `${count} Pods matching ${labelSelector} in ${namespace.name}`,
-    async () => {
-      const pods = await listPods(namespace, labelSelector);
-      return pods.length === count ? { done: true, value: pods } : { done: false, observed: `${pods.length}: ${pods.map((pod) => pod.metadata?.name).join(', ')}` };
-    },
-    { timeoutMs, intervalMs: 500 },
   );
 }
 

@@ -50,8 +50,3 @@ export async function readManifests(path: string, displayName = path): Promise<K
   }
   return parseManifests(text, displayName);
 }
-
-/** "apps/v1 StatefulSet web" */
-export function describeObject(object: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): string {
-  return `${object.kind}/${object.metadata.name}`;
-}

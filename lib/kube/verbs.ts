@@ -1,4 +1,4 @@
-import { PatchStrategy, setHeaderOptions, type CoreV1Event, type V1PersistentVolume, type V1PersistentVolumeClaim, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type CoreV1Event, type V1PersistentVolumeClaim, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
 import { call, isNotFound } from './client.js';
 import type { OwnedNamespace } from './namespace.js';
 
@@ -64,24 +64,6 @@ export function getClaim(namespace: OwnedNamespace, name: string): Promise<V1Per
   return call(`read PersistentVolumeClaim ${namespace.name}/${name}`, () =>
     namespace.kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
   );
-}
-
-export async function listClaims(namespace: OwnedNamespace, labelSelector?: string): Promise<V1PersistentVolumeClaim[]> {
-  const list = await call(`list PersistentVolumeClaims in ${namespace.name}`, () =>
-    namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
-  );
-  return list.items;
-}
-
-/** PersistentVolumes are cluster-scoped: only read, and only those bound to a claim in our namespace. */
-export async function getVolumeOfClaim(namespace: OwnedNamespace, claim: V1PersistentVolumeClaim): Promise<V1PersistentVolume> {
-  const volumeName = claim.spec?.volumeName;
-  if (!volumeName) throw new Error(`PersistentVolumeClaim ${namespace.name}/${claim.metadata?.name} is not bound to a volume`);
-  const volume = await call(`read PersistentVolume ${volumeName}`, () => namespace.kube.core.readPersistentVolume({ name: volumeName }));
-  if (volume.spec?.claimRef?.namespace !== namespace.name) {
-    throw new Error(`PersistentVolume ${volumeName} is bound to ${volume.spec?.claimRef?.namespace}/${volume.spec?.claimRef?.name}, not to a claim in ${namespace.name}`);
-  }
-  return volume;
 }
 
 export async function listEvents(namespace: OwnedNamespace): Promise<CoreV1Event[]> {

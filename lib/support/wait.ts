@@ -23,8 +23,22 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * Milliseconds this process has spent in named waits and observation windows: the time a run
+ * spends waiting for the cluster, as opposed to doing its own work.
+ */
+export const waitClock = { totalMs: 0 };
+
 export async function waitFor<T>(condition: string, check: Check<T>, options: WaitOptions): Promise<T> {
   const started = Date.now();
+  try {
+    return await poll(condition, check, options, started);
+  } finally {
+    waitClock.totalMs += Date.now() - started;
+  }
+}
+
+async function poll<T>(condition: string, check: Check<T>, options: WaitOptions, started: number): Promise<T> {
   const interval = options.intervalMs ?? 1000;
   let lastObserved = 'nothing yet';
   for (;;) {
@@ -70,6 +84,14 @@ export class ConditionBrokenError extends Error {
  */
 export async function holdsFor(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs = 500): Promise<void> {
   const started = Date.now();
+  try {
+    await keepChecking(condition, durationMs, check, intervalMs, started);
+  } finally {
+    waitClock.totalMs += Date.now() - started;
+  }
+}
+
+async function keepChecking(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs: number, started: number): Promise<void> {
   for (;;) {
     const outcome = await check();
     const elapsed = Date.now() - started;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
  *   <root>/go/mod, <root>/go/build    Go module and build caches (a cold cache is really cold)
  *   <root>/artifacts/<step>/<key>/    one directory per completed step; it exists only if the step succeeded
  *   <root>/logs/<run>/<step>.log      every command a step ran, with its output
- *   <root>/host/                      the runc wrapper dockerd uses on hosts that need it
+ *   <root>/clusters/<name>.kubeconfig  kubeconfigs of the kind clusters the suite made
  */
 export interface CacheLayout {
   readonly root: string;
@@ -16,7 +16,6 @@ export interface CacheLayout {
   readonly goBuildCache: string;
   readonly artifacts: string;
   readonly logs: string;
-  readonly host: string;
 }
 
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -32,6 +31,5 @@ export function cacheLayout(root: string = cacheRoot()): CacheLayout {
     goBuildCache: join(root, 'go', 'build'),
     artifacts: join(root, 'artifacts'),
     logs: join(root, 'logs'),
-    host: join(root, 'host'),
   };
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { waitFor } from '../../support/wait.js';
 import type { CacheLayout } from './cache.js';
@@ -30,6 +30,8 @@ export class HostPreparationError extends Error {
 }
 
 export const RUNTIME_WRAPPER_NAME = 'sts-runc-drop-caps';
+/** A machine-wide path: dockerd's configuration outlives any one cache directory. */
+export const RUNTIME_WRAPPER_PATH = '/usr/local/libexec/sts-conformance/runc-drop-caps';
 const DAEMON_JSON = '/etc/docker/daemon.json';
 const WRAPPER_TEMPLATE = new URL('./assets/runc-drop-caps.sh', import.meta.url);
 
@@ -60,7 +62,7 @@ export async function prepareHost(options: PrepareHostOptions): Promise<HostFact
   if (!dockerInstalled) packages.unshift('docker.io');
   if (packages.length > 0) await aptInstall(packages, say);
 
-  if (missing.length > 0) await installRuntimeWrapper(options.cache, missing, say);
+  if (missing.length > 0) await installRuntimeWrapper(missing, say);
   if (!(await dockerAnswers())) await startDockerd(options.cache, say);
   if (missing.length > 0) await ensureDefaultRuntime(say);
   await raiseInotifyLimits(say);
@@ -82,6 +84,7 @@ export async function prepareHost(options: PrepareHostOptions): Promise<HostFact
 interface DockerInfo {
   ServerVersion: string;
   DefaultRuntime: string;
+  Runtimes?: Record<string, { path?: string }>;
 }
 
 async function dockerInfo(): Promise<DockerInfo> {
@@ -125,19 +128,19 @@ async function aptInstall(packages: string[], say: (line: string) => void): Prom
   }
 }
 
-async function installRuntimeWrapper(cache: CacheLayout, missing: readonly string[], say: (line: string) => void): Promise<void> {
+async function installRuntimeWrapper(missing: readonly string[], say: (line: string) => void): Promise<void> {
   if (!isRoot()) throw new HostPreparationError(`this host lacks ${missing.join(', ')} and dockerd must use a runtime wrapper to run kind; run this once as root`);
   const realRunc = ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'].find((path) => existsSync(path));
   if (!realRunc) throw new HostPreparationError('runc not found next to dockerd; install docker.io (it brings runc), then run again');
   const jq = ['/usr/bin/jq', '/usr/local/bin/jq'].find((path) => existsSync(path));
   if (!jq) throw new HostPreparationError('jq not found; the runtime wrapper needs it: apt-get install jq');
 
-  const wrapperPath = join(cache.host, 'runc-drop-caps');
+  const wrapperPath = RUNTIME_WRAPPER_PATH;
   const wrapper = (await readFile(WRAPPER_TEMPLATE, 'utf8'))
     .replace('@REAL_RUNC@', realRunc)
     .replace('@MISSING_CAPS@', JSON.stringify(missing))
     .replace('@JQ@', jq);
-  await mkdir(cache.host, { recursive: true });
+  await mkdir(dirname(wrapperPath), { recursive: true });
   if (!existsSync(wrapperPath) || readFileSync(wrapperPath, 'utf8') !== wrapper) {
     await writeFile(wrapperPath, wrapper);
     say(`wrote runtime wrapper ${wrapperPath} (drops ${missing.join(', ')}, then runs ${realRunc})`);
@@ -177,18 +180,18 @@ async function startDockerd(cache: CacheLayout, say: (line: string) => void): Pr
 }
 
 async function ensureDefaultRuntime(say: (line: string) => void): Promise<void> {
-  const info = await dockerInfo();
-  if (info.DefaultRuntime === RUNTIME_WRAPPER_NAME) return;
+  const configured = (info: DockerInfo) => info.DefaultRuntime === RUNTIME_WRAPPER_NAME && info.Runtimes?.[RUNTIME_WRAPPER_NAME]?.path === RUNTIME_WRAPPER_PATH;
+  if (configured(await dockerInfo())) return;
   // dockerd reloads `runtimes` and `default-runtime` from daemon.json on SIGHUP.
   const pid = existsSync('/var/run/docker.pid') ? Number(readFileSync('/var/run/docker.pid', 'utf8').trim()) : NaN;
   if (!Number.isInteger(pid)) throw new HostPreparationError(`dockerd runs without ${RUNTIME_WRAPPER_NAME} and its pid is unknown; restart dockerd`);
   say(`asking dockerd (pid ${pid}) to reload ${DAEMON_JSON}`);
   process.kill(pid, 'SIGHUP');
   await waitFor(
-    `dockerd to use ${RUNTIME_WRAPPER_NAME} as its default runtime`,
+    `dockerd to use ${RUNTIME_WRAPPER_PATH} as its default runtime`,
     async () => {
-      const current = (await dockerInfo()).DefaultRuntime;
-      return current === RUNTIME_WRAPPER_NAME ? { done: true, value: undefined } : { done: false, observed: `default runtime ${current}` };
+      const info = await dockerInfo();
+      return configured(info) ? { done: true, value: undefined } : { done: false, observed: `default runtime ${info.DefaultRuntime}, ${JSON.stringify(info.Runtimes?.[RUNTIME_WRAPPER_NAME] ?? null)}` };
     },
     { timeoutMs: 20_000, intervalMs: 500 },
   );
