@@ -23,7 +23,7 @@ export interface Step<R> {
   /** What else identifies the output: pins, versions derived from other steps, host facts. */
   fingerprint(use: Use): unknown;
   build(context: StepContext, use: Use): Promise<R>;
-  /** For outputs kept outside the artifact directory (Docker images): are they still there? */
+  /** For outputs kept outside the artifact directory (Docker images): are they still there? Asked only when a dependent builds. */
   stillPresent?(output: StepOutput<R>): Promise<boolean>;
 }
 
@@ -95,6 +95,7 @@ export interface PipelineOptions {
 export class Pipeline {
   private readonly outputs = new Map<string, Promise<StepOutput<unknown>>>();
   private readonly resolved = new Map<string, StepOutput<unknown>>();
+  private readonly materialized = new Map<string, Promise<void>>();
   private readonly slots = { cpu: new Slots(1), io: new Slots(2) };
   private readonly runId = new Date().toISOString().replace(/[:.]/g, '-');
 
@@ -126,29 +127,56 @@ export class Pipeline {
 
   private async resolveOnce<R>(step: Step<R>): Promise<StepOutput<R>> {
     await Promise.all(step.needs.map((need) => this.resolve(need)));
-    const use: Use = <T>(needed: Step<T>) => {
-      const output = this.resolved.get(needed.name);
-      if (!output || !step.needs.includes(needed)) {
-        throw new Error(`step ${step.name} uses ${needed.name} without declaring it in needs`);
-      }
-      return output as StepOutput<T>;
-    };
+    const use = this.useFor(step);
     const key = stepKey(step, use);
     const dir = join(this.options.cache.artifacts, step.name, key);
 
     if (!this.isForced(step)) {
       const cached = await readCompleted<R>(step.name, key, dir);
-      if (cached && (!step.stillPresent || (await step.stillPresent(cached)))) {
+      if (cached) {
         this.resolved.set(step.name, cached);
         this.options.reporter.finished(cached);
         return cached;
       }
     }
 
+    // About to build: what it uses has to exist now, not only in the cache's records.
+    await Promise.all(step.needs.map((need) => this.materialize(need)));
     const output = await this.slots[step.resource].run(() => this.build(step, key, dir, use));
     this.resolved.set(step.name, output);
     this.options.reporter.finished(output);
     return output;
+  }
+
+  /**
+   * An output kept outside its directory (a Docker image) may have vanished since it was cached
+   * (a pruned or fresh Docker engine). It is checked, and rebuilt under the same key, only when a
+   * step that uses it has to build: a cached node image does not need its base image to exist.
+   */
+  private materialize(step: Step<unknown>): Promise<void> {
+    let pending = this.materialized.get(step.name);
+    if (!pending) {
+      pending = (async () => {
+        const output = this.resolved.get(step.name);
+        if (!output || !output.cached || !step.stillPresent || (await step.stillPresent(output))) return;
+        await Promise.all(step.needs.map((need) => this.materialize(need)));
+        const rebuilt = await this.slots[step.resource].run(() => this.build(step, output.key, output.dir, this.useFor(step)));
+        this.resolved.set(step.name, rebuilt);
+        this.options.reporter.finished(rebuilt);
+      })();
+      this.materialized.set(step.name, pending);
+    }
+    return pending;
+  }
+
+  private useFor(step: Step<unknown>): Use {
+    return <T>(needed: Step<T>) => {
+      const output = this.resolved.get(needed.name);
+      if (!output || !step.needs.includes(needed)) {
+        throw new Error(`step ${step.name} uses ${needed.name} without declaring it in needs`);
+      }
+      return output as StepOutput<T>;
+    };
   }
 
   private async build<R>(step: Step<R>, key: string, dir: string, use: Use): Promise<StepOutput<R>> {
