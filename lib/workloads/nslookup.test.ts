@@ -1,9 +1,35 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseNslookup } from './nslookup.js';
 
+/** Output recorded from busybox 1.35 (Debian busybox-static) in a kind cluster, namespace "rec". */
+const recorded = (name: string) => readFileSync(new URL(`./testdata/busybox-1.35-nslookup-${name}.txt`, import.meta.url), 'utf8');
+
+describe('parseNslookup on recorded busybox output', () => {
+  it('a pod name: its one address', () => {
+    expect(parseNslookup('web-0.web.rec.svc.cluster.local', recorded('pod')).outcome).toEqual({ kind: 'answer', addresses: ['10.244.2.11'] });
+  });
+
+  it('the headless Service: every ready pod, pods on two nodes', () => {
+    expect(parseNslookup('web.rec.svc.cluster.local', recorded('service')).outcome).toEqual({ kind: 'answer', addresses: ['10.244.1.7', '10.244.2.11'] });
+  });
+
+  it('a pod that does not exist: NXDOMAIN (busybox exits 1)', () => {
+    expect(parseNslookup('web-7.web.rec.svc.cluster.local', recorded('nxdomain')).outcome).toEqual({ kind: 'nxdomain' });
+  });
+
+  it('without -type=a, A and AAAA are asked; the A answer is still read', () => {
+    expect(parseNslookup('web-0.web.rec.svc.cluster.local', recorded('a-and-aaaa')).outcome).toEqual({ kind: 'answer', addresses: ['10.244.2.11'] });
+  });
+
+  it('a short name with a dot is not expanded with search domains: NXDOMAIN, hence fully qualified names', () => {
+    expect(parseNslookup('web-0.web', recorded('short-name')).outcome).toEqual({ kind: 'nxdomain' });
+  });
+});
+
 const NAME = 'web-0.web.sts-dns.svc.cluster.local';
 
-// Output shapes of busybox 1.35's nslookup with -type=a (Debian busybox-static, the suite's image).
+// Synthetic variants of the same shapes, for cases a healthy cluster does not produce on demand.
 const answer = `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\t${NAME}\nAddress: 10.244.0.7\n\n`;
 const twoAddresses = 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.sts-dns.svc.cluster.local\nAddress: 10.244.0.9\nName:\tweb.sts-dns.svc.cluster.local\nAddress: 10.244.0.10\nName:\tweb.sts-dns.svc.cluster.local\nAddress: 10.244.0.7\n\n';
 const nxdomain = `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find ${NAME}: NXDOMAIN\n\n`;
