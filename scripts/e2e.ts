@@ -96,7 +96,9 @@ async function main(): Promise<number> {
     return exitCode;
   } finally {
     if (session) {
-      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId).catch((error: Error) => {
+      // A cluster about to be deleted takes its namespaces with it; on any other, wait until they are gone.
+      const clusterGoes = session.handle.createdByThisRun && !flags['keep-cluster'];
+      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: !clusterGoes }).catch((error: Error) => {
         console.error(`could not list this run's namespaces: ${error.message}`);
         return [];
       });

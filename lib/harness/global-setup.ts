@@ -37,7 +37,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (!session) return;
-    const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId).catch(() => []);
+    const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: true }).catch(() => []);
     if (leftovers.length > 0) console.log(`deleted namespaces left by this run: ${leftovers.join(', ')}`);
     await session.release();
   };

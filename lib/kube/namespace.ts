@@ -80,10 +80,10 @@ export async function namespacesOfRun(kube: Kube, runId: string): Promise<string
   return list.items.map((item) => item.metadata?.name ?? '').filter(Boolean);
 }
 
-/** Deletes every namespace a run created, without waiting; returns their names. */
-export async function deleteNamespacesOfRun(kube: Kube, runId: string): Promise<string[]> {
+/** Deletes every namespace a run created and, if asked, waits until they are gone; returns their names. */
+export async function deleteNamespacesOfRun(kube: Kube, runId: string, options: { wait: boolean }): Promise<string[]> {
   const names = await namespacesOfRun(kube, runId);
-  for (const name of names) await deleteNamespace({ kube, name, runId }, { wait: false });
+  await Promise.all(names.map((name) => deleteNamespace({ kube, name, runId }, { wait: options.wait })));
   return names;
 }
 
