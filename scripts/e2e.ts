@@ -65,9 +65,6 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  await rm(join(OUT_DIR, 'allure-results'), { recursive: true, force: true });
-  await rm(join(OUT_DIR, 'junit.xml'), { force: true });
-  await rm(join(OUT_DIR, TIMINGS_FILE), { force: true });
 
   let session: ClusterSession | undefined;
   let exitCode = 1;
@@ -83,6 +80,10 @@ async function main(): Promise<number> {
       say: (line) => console.log(line),
     });
     if (interrupted) return 130;
+    // The previous run's results stay until this one can actually start.
+    await rm(join(OUT_DIR, 'allure-results'), { recursive: true, force: true });
+    await rm(join(OUT_DIR, 'junit.xml'), { force: true });
+    await rm(join(OUT_DIR, TIMINGS_FILE), { force: true });
     console.log(`run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`);
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');

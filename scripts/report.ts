@@ -1,20 +1,22 @@
 /**
- * npm run report: turns out/allure-results (written by `npm run e2e`) into one self-contained
- * HTML file, out/report/index.html.
+ * npm run report [-- --out DIR]: turns DIR/allure-results (written by `npm run e2e`, DIR defaults
+ * to out) into one self-contained HTML file, DIR/report/index.html.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { ActionableError } from '../lib/support/errors.js';
-import { runMain } from './cli.js';
+import { parseFlags, runMain } from './cli.js';
 
 runMain(async () => {
-  const results = resolve('out', 'allure-results');
+  const { flags } = parseFlags(process.argv.slice(2), { out: { type: 'string' } }, 'usage: npm run report -- [--out DIR]');
+  const out = resolve((flags.out as string | undefined) ?? 'out');
+  const results = resolve(out, 'allure-results');
   if (!existsSync(results) || readdirSync(results).length === 0) {
     throw new ActionableError(`no Allure results in ${results}`, 'run `npm run e2e` first');
   }
-  await execa('npx', ['allure', 'generate', results, '--config', resolve('scripts', 'allurerc.mjs'), '--output', resolve('out', 'report')], { stdio: 'inherit' });
-  const index = resolve('out', 'report', 'index.html');
+  await execa('npx', ['allure', 'generate', results, '--config', resolve('scripts', 'allurerc.mjs'), '--output', resolve(out, 'report')], { stdio: 'inherit' });
+  const index = resolve(out, 'report', 'index.html');
   if (!existsSync(index)) throw new ActionableError(`allure generate wrote no ${index}`, 'see its output above');
   console.log(`report: ${index}`);
 });
