@@ -28,7 +28,7 @@ runMain(async () => {
       child.on('exit', (code) => done(code ?? 1));
     });
     const seconds = (Date.now() - started) / 1000;
-    const scenarios = Object.fromEntries((await readTimings(out)).map((timing) => [timing.test, { totalMs: timing.totalMs, waitingMs: timing.waitingMs }]));
+    const scenarios = Object.fromEntries((await readTimings(out)).map((timing) => [`${timing.file} > ${timing.test}`, { totalMs: timing.totalMs, waitingMs: timing.waitingMs }]));
     results.push({ run, exitCode, seconds, scenarios });
     console.log(`bench run ${run}/${runs}: exit ${exitCode} in ${formatDuration(seconds)}`);
   }

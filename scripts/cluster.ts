@@ -46,6 +46,7 @@ async function up(args: string[], signal: AbortSignal) {
     mode,
     keep: true,
     logDir: join(process.cwd(), 'out', 'cluster'),
+    waitForNodeImages: true,
     say: (line) => console.log(line),
     signal,
   });

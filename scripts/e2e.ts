@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   const kubeconfig = (flags.kubeconfig as string | undefined) ?? process.env.KUBECONFIG;
   const files = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
 
-  const OUT_DIR = resolve((flags.out as string | undefined) ?? 'out');
+  const outDir = resolve((flags.out as string | undefined) ?? 'out');
   const runId = newRunId();
   const started = Date.now();
   let interrupted = 0;
@@ -65,7 +65,6 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-
   let session: ClusterSession | undefined;
   let exitCode = 1;
   try {
@@ -76,24 +75,24 @@ async function main(): Promise<number> {
       workers,
       mode: flags.offline ? 'offline' : flags.online ? 'online' : 'auto',
       keep: Boolean(flags['keep-cluster']),
-      logDir: join(OUT_DIR, 'cluster'),
+      logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
     if (interrupted) return 130;
     // The previous run's results stay until this one can actually start.
-    await rm(join(OUT_DIR, 'allure-results'), { recursive: true, force: true });
-    await rm(join(OUT_DIR, 'junit.xml'), { force: true });
-    await rm(join(OUT_DIR, TIMINGS_FILE), { force: true });
+    await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
+    await rm(join(outDir, 'junit.xml'), { force: true });
+    await rm(join(outDir, TIMINGS_FILE), { force: true });
     console.log(`run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`);
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
     child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...files], {
       stdio: 'inherit',
-      env: { ...process.env, [CLUSTER_ENV]: JSON.stringify(session.handle), [RUN_ID_ENV]: runId, [OUT_DIR_ENV]: OUT_DIR },
+      env: { ...process.env, [CLUSTER_ENV]: JSON.stringify(session.handle), [RUN_ID_ENV]: runId, [OUT_DIR_ENV]: outDir },
     });
     exitCode = await new Promise<number>((resolveExit) => child?.on('exit', (code, signal) => resolveExit(code ?? (signal ? 130 : 1))));
     if (interrupted) exitCode = 130;
-    printTimings(await readTimings(OUT_DIR));
+    printTimings(await readTimings(outDir));
     return exitCode;
   } finally {
     if (session) {
@@ -105,7 +104,7 @@ async function main(): Promise<number> {
       });
       if (leftovers.length > 0) console.log(`deleted namespaces this run left behind: ${leftovers.join(', ')}`);
       await session.release();
-      console.log(`e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(OUT_DIR, 'junit.xml'))}`);
+      console.log(`e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(outDir, 'junit.xml'))}`);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { ActionableError, firstLine } from '../support/errors.js';
-import { withDeadline } from '../support/wait.js';
+import { waitFor, withDeadline } from '../support/wait.js';
+import { imageMapFromNodes } from './local-images.js';
 import type { ClusterHandle } from './provider.js';
 
 /**
@@ -35,6 +36,8 @@ export async function existingCluster(kubeconfig: string, context?: string): Pro
   } catch (error) {
     throw new ActionableError(`the API server ${cluster.server} of kubeconfig ${kubeconfig} does not answer (${firstLine(error)})`, 'check that the cluster runs and the kubeconfig is current');
   }
+  // A cluster the offline toolchain made holds the local stand-ins on its nodes; use them rather than pulling.
+  const imageMap = await nodeImageMap(config).catch(() => ({}));
   return {
     name: config.getCurrentContext(),
     provider: 'existing',
@@ -42,6 +45,31 @@ export async function existingCluster(kubeconfig: string, context?: string): Pro
     context: config.getCurrentContext(),
     createdByThisRun: false,
     serverVersion,
-    imageMap: {},
+    imageMap,
   };
+}
+
+/** The image map the nodes' reported images imply (see local-images.ts). */
+export async function nodeImageMap(config: KubeConfig): Promise<Record<string, string>> {
+  const nodes = await withDeadline('list Nodes', 15_000, config.makeApiClient(CoreV1Api).listNode());
+  return imageMapFromNodes(nodes.items.map((node) => (node.status?.images ?? []).flatMap((image) => image.names ?? [])));
+}
+
+/**
+ * Waits until every node reports the loaded images in its status. kubelet refreshes that list
+ * periodically, so right after `kind load` a client reading node status would not see them yet.
+ */
+export async function waitForNodeImages(kubeconfig: string, expected: Readonly<Record<string, string>>): Promise<void> {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  const wanted = Object.entries(expected);
+  await waitFor(
+    `every node to report ${Object.values(expected).join(', ')} among its images`,
+    async () => {
+      const map = await nodeImageMap(config);
+      const missing = wanted.filter(([upstream, local]) => map[upstream] !== local).map(([, local]) => local);
+      return missing.length === 0 ? { done: true, value: undefined } : { done: false, observed: `not yet reported: ${missing.join(', ')}` };
+    },
+    { timeoutMs: 120_000, intervalMs: 2000 },
+  );
 }

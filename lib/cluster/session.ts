@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionableError } from '../support/errors.js';
 import { formatDuration } from '../support/format.js';
-import { existingCluster } from './existing.js';
+import { existingCluster, waitForNodeImages } from './existing.js';
 import { Kind } from './kind.js';
 import { cacheRoot } from './offline/cache.js';
 import { dockerAnswers } from './offline/host.js';
@@ -25,6 +25,8 @@ export interface ClusterRequest {
   readonly keep: boolean;
   /** Where failure logs go. */
   readonly logDir: string;
+  /** Wait until the nodes report the loaded images, so that a later --kubeconfig run finds them. */
+  readonly waitForNodeImages?: boolean;
   readonly say: (line: string) => void;
   readonly signal?: AbortSignal;
 }
@@ -73,6 +75,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
+  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(kubeconfig, imageMap);
 
   const reached = await existingCluster(kubeconfig);
   const handle: ClusterHandle = {
