@@ -73,3 +73,23 @@ export async function waitForNodeImages(kubeconfig: string, expected: Readonly<R
     { timeoutMs: 120_000, intervalMs: 2000 },
   );
 }
+
+/** kind's `--wait` covers the control plane only; workers join and become Ready afterwards. */
+export async function waitForNodesReady(kubeconfig: string, expectedNodes: number): Promise<void> {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  const core = config.makeApiClient(CoreV1Api);
+  await waitFor(
+    `all ${expectedNodes} node(s) to be Ready`,
+    async () => {
+      const nodes = (await withDeadline('list Nodes', 15_000, core.listNode())).items;
+      const notReady = nodes
+        .filter((node) => !node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'))
+        .map((node) => node.metadata?.name ?? '?');
+      return nodes.length >= expectedNodes && notReady.length === 0
+        ? { done: true, value: undefined }
+        : { done: false, observed: `${nodes.length} node(s)${notReady.length > 0 ? `, not Ready: ${notReady.join(', ')}` : ''}` };
+    },
+    { timeoutMs: 180_000, intervalMs: 1000 },
+  );
+}

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionableError } from '../support/errors.js';
 import { formatDuration } from '../support/format.js';
-import { existingCluster, waitForNodeImages } from './existing.js';
+import { existingCluster, waitForNodeImages, waitForNodesReady } from './existing.js';
 import { Kind } from './kind.js';
 import { cacheRoot } from './offline/cache.js';
 import { dockerAnswers } from './offline/host.js';
@@ -74,6 +74,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
     say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
+  await waitForNodesReady(kubeconfig, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
   if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(kubeconfig, imageMap);
 
