@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cacheLayout } from '../lib/cluster/offline/cache.js';
 import { onPath } from '../lib/cluster/offline/host.js';
-import { prepareOffline, UnknownStepError } from '../lib/cluster/offline/prepare.js';
+import { prepareOffline } from '../lib/cluster/offline/prepare.js';
 import { deleteKindCluster, openClusterSession, type ClusterMode } from '../lib/cluster/session.js';
 import { parseFlags, runMain, UsageError } from './cli.js';
 
@@ -25,12 +25,7 @@ function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
 async function prepare(args: string[], signal: AbortSignal) {
   const values = flagsOf(args, { rebuild: { type: 'string' } });
   const rebuild = values.rebuild === 'all' ? 'all' : new Set(String(values.rebuild ?? '').split(',').filter(Boolean));
-  try {
-    await prepareOffline({ rebuild, signal });
-  } catch (error) {
-    if (error instanceof UnknownStepError) throw new UsageError(error.message.split('; ')[0] as string, error.message.split('; ')[1] as string);
-    throw error;
-  }
+  await prepareOffline({ rebuild, signal });
 }
 
 async function up(args: string[], signal: AbortSignal) {

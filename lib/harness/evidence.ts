@@ -73,9 +73,10 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
     const ns = entry.namespace.name;
     await attempt(`events of ${ns}`, async () => {
       const events = await listEvents(entry.namespace);
+      const when = (event: (typeof events)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0);
       const lines = events
-        .sort((a, b) => String(a.lastTimestamp ?? a.eventTime ?? '').localeCompare(String(b.lastTimestamp ?? b.eventTime ?? '')))
-        .map((event) => `${event.lastTimestamp?.toISOString?.() ?? event.eventTime ?? ''} ${event.type} ${event.reason} ${event.involvedObject.kind}/${event.involvedObject.name} x${event.count ?? 1}: ${event.message ?? ''}`);
+        .sort((a, b) => when(a).getTime() - when(b).getTime())
+        .map((event) => `${when(event).toISOString()} ${event.type} ${event.reason} ${event.involvedObject.kind}/${event.involvedObject.name} x${event.count ?? 1}: ${event.message ?? ''}`);
       await allure.attachment(`events of ${ns}`, scrub(lines.join('\n') || '(none)'), 'text/plain');
     });
     await attempt(`pod logs of ${ns}`, async () => {
