@@ -36,9 +36,8 @@ runMain(async () => {
   const names = [...new Set(results.flatMap((result) => Object.keys(result.scenarios)))];
   const perScenario = Object.fromEntries(
     names.map((name) => {
-      const totals = results.map((result) => result.scenarios[name]?.totalMs).filter((value): value is number => value !== undefined);
-      const waits = results.map((result) => result.scenarios[name]?.waitingMs).filter((value): value is number => value !== undefined);
-      return [name, { medianSeconds: median(totals) / 1000, medianWaitingSeconds: median(waits) / 1000 }];
+      const timings = results.flatMap((result) => result.scenarios[name] ?? []);
+      return [name, { medianSeconds: median(timings.map((timing) => timing.totalMs)) / 1000, medianWaitingSeconds: median(timings.map((timing) => timing.waitingMs)) / 1000 }];
     }),
   );
   const summary = {

@@ -19,7 +19,7 @@ export function imageMapFromNodes(nodeImageNames: ReadonlyArray<readonly string[
   if (nodeImageNames.length === 0) return {};
   const onEveryNode = (nodeImageNames[0] ?? []).filter((name) => nodeImageNames.every((names) => names.includes(name)));
   const map: Record<string, string> = {};
-  for (const name of [...onEveryNode].sort()) {
+  for (const name of onEveryNode.sort()) {
     const upstream = standsInFor(name);
     if (upstream) map[upstream] = name;
   }

@@ -2,8 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionableError } from '../support/errors.js';
 import { formatDuration } from '../support/format.js';
-import { existingCluster, waitForNodeImages, waitForNodesReady } from './existing.js';
+import { existingCluster, reachCluster } from './existing.js';
 import { Kind } from './kind.js';
+import { waitForNodeImages, waitForNodesReady } from './nodes.js';
 import { cacheRoot } from './offline/cache.js';
 import { dockerAnswers } from './offline/host.js';
 import { prepareOffline } from './offline/prepare.js';
@@ -74,16 +75,18 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
     say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
-  await waitForNodesReady(kubeconfig, reused ? 1 : 1 + request.workers);
+  const reached = await reachCluster(kubeconfig);
+  await waitForNodesReady(reached.config, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(kubeconfig, imageMap);
+  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.config, imageMap);
 
-  const reached = await existingCluster(kubeconfig);
   const handle: ClusterHandle = {
-    ...reached,
     name: request.clusterName,
     provider: 'kind',
+    kubeconfig,
+    context: reached.context,
     createdByThisRun,
+    serverVersion: reached.serverVersion,
     imageMap,
     kindBinary,
   };

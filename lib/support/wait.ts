@@ -29,13 +29,18 @@ export interface WaitOptions {
  */
 export const waitClock = { totalMs: 0 };
 
-export async function waitFor<T>(condition: string, check: Check<T>, options: WaitOptions): Promise<T> {
+/** Runs `body` with its start time and adds its whole duration, failed or not, to waitClock. */
+async function countedAsWaiting<T>(body: (started: number) => Promise<T>): Promise<T> {
   const started = Date.now();
   try {
-    return await poll(condition, check, options, started);
+    return await body(started);
   } finally {
     waitClock.totalMs += Date.now() - started;
   }
+}
+
+export function waitFor<T>(condition: string, check: Check<T>, options: WaitOptions): Promise<T> {
+  return countedAsWaiting((started) => poll(condition, check, options, started));
 }
 
 async function poll<T>(condition: string, check: Check<T>, options: WaitOptions, started: number): Promise<T> {
@@ -82,13 +87,8 @@ export class ConditionBrokenError extends Error {
  * fails at the first check where it does not. Only meaningful after the actor has observed the
  * change (see controllerObserved); scenarios prove the rest from the recorded timeline.
  */
-export async function holdsFor(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs = 500): Promise<void> {
-  const started = Date.now();
-  try {
-    await keepChecking(condition, durationMs, check, intervalMs, started);
-  } finally {
-    waitClock.totalMs += Date.now() - started;
-  }
+export function holdsFor(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs = 500): Promise<void> {
+  return countedAsWaiting((started) => keepChecking(condition, durationMs, check, intervalMs, started));
 }
 
 async function keepChecking(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs: number, started: number): Promise<void> {

@@ -44,6 +44,21 @@ const IMAGE_PREFIX = 'sts-conformance';
 /** Registry-free name of the busybox workload image; fixtures name upstream busybox and are mapped to it. */
 export const WORKLOAD_REGISTRY = 'sts-conformance.local';
 
+/**
+ * Images the steps tag along the way. Each tag ends with the key of the step that made it, so
+ * an image of one of these repositories whose tag ends with no current key is stale.
+ */
+const INTERMEDIATE_REPOSITORIES = {
+  nodeRootfs: `${IMAGE_PREFIX}/node-rootfs`,
+  kindBase: `${IMAGE_PREFIX}/kind-base`,
+  kindnetLite: `${WORKLOAD_REGISTRY}/kindnet-lite`,
+  debianTools: `${IMAGE_PREFIX}/debian-tools`,
+} as const;
+
+export function isIntermediateImage(reference: string): boolean {
+  return Object.values(INTERMEDIATE_REPOSITORIES).some((repository) => reference.startsWith(`${repository}:`));
+}
+
 async function dockerImageExists(reference: string): Promise<boolean> {
   const result = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', reference], { reject: false });
   return result.exitCode === 0;
@@ -81,8 +96,8 @@ export function baseImage(host: HostFacts): Step<DockerImageResult> {
     async build(context, use) {
       const source = use(kindSource);
       const rootfs = use(nodeRootfs);
-      const rootfsImage = `${IMAGE_PREFIX}/node-rootfs:${rootfs.key}`;
-      const image = `${IMAGE_PREFIX}/kind-base:${pins.kind}-${context.key}`;
+      const rootfsImage = `${INTERMEDIATE_REPOSITORIES.nodeRootfs}:${rootfs.key}`;
+      const image = `${INTERMEDIATE_REPOSITORIES.kindBase}:${pins.kind}-${context.key}`;
       if (!(await dockerImageExists(rootfsImage))) {
         await context.run('docker', ['import', join(rootfs.dir, rootfs.result.tarball), rootfsImage]);
       }
@@ -146,7 +161,7 @@ export const componentImages: Step<ComponentImagesResult> = {
     const [provisionerImage, helperImage] = [nodeManifests.storageProvisionerImage, nodeManifests.storageHelperImage];
     if (!kindnetdImage) throw new Error('no image in kind\'s default CNI manifest');
     // kindnetd's module is not on the Go proxy; see assets/kindnet-lite.sh for what stands in.
-    const kindnetLiteImage = `${WORKLOAD_REGISTRY}/kindnet-lite:${context.key}`;
+    const kindnetLiteImage = `${INTERMEDIATE_REPOSITORIES.kindnetLite}:${context.key}`;
     const cniManifest = replaceImage(nodeManifests.cni, kindnetdImage, kindnetLiteImage);
 
     const binary = (output: StepOutput<GoBuildResult>, name: string) => join(output.dir, 'bin', name);
@@ -183,7 +198,7 @@ export const componentImages: Step<ComponentImagesResult> = {
     ];
 
     const tools = use(toolsRootfs);
-    const toolsImage = `${IMAGE_PREFIX}/debian-tools:${tools.key}`;
+    const toolsImage = `${INTERMEDIATE_REPOSITORIES.debianTools}:${tools.key}`;
     if (!(await dockerImageExists(toolsImage))) await context.run('docker', ['import', join(tools.dir, tools.result.tarball), toolsImage]);
 
     const contexts = join(context.outDir, '.contexts');

@@ -142,7 +142,11 @@ export class Pipeline {
 
     // About to build: what it uses has to exist now, not only in the cache's records.
     await Promise.all(step.needs.map((need) => this.materialize(need)));
-    const output = await this.slots[step.resource].run(() => this.build(step, key, dir, use));
+    return this.buildInSlot(step, key, dir);
+  }
+
+  private async buildInSlot<R>(step: Step<R>, key: string, dir: string): Promise<StepOutput<R>> {
+    const output = await this.slots[step.resource].run(() => this.build(step, key, dir, this.useFor(step)));
     this.resolved.set(step.name, output);
     this.options.reporter.finished(output);
     return output;
@@ -160,9 +164,7 @@ export class Pipeline {
         const output = this.resolved.get(step.name);
         if (!output || !output.cached || !step.stillPresent || (await step.stillPresent(output))) return;
         await Promise.all(step.needs.map((need) => this.materialize(need)));
-        const rebuilt = await this.slots[step.resource].run(() => this.build(step, output.key, output.dir, this.useFor(step)));
-        this.resolved.set(step.name, rebuilt);
-        this.options.reporter.finished(rebuilt);
+        await this.buildInSlot(step, output.key, output.dir);
       })();
       this.materialized.set(step.name, pending);
     }

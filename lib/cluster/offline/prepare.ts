@@ -5,7 +5,7 @@ import { ActionableError, USAGE_EXIT_CODE } from '../../support/errors.js';
 import { formatBytes, formatDuration } from '../../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
 import { prepareHost, type HostFacts } from './host.js';
-import { nodeImage, workloadImages, type NodeImageResult, type WorkloadImage, type WorkloadImagesResult } from './images.js';
+import { isIntermediateImage, nodeImage, workloadImages, type NodeImageResult, type WorkloadImage, type WorkloadImagesResult } from './images.js';
 import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
 import { kindCli, kubernetes } from './toolchain.js';
@@ -162,7 +162,7 @@ async function pruneStaleArtifacts(cache: CacheLayout, current: ReadonlyMap<stri
   const listed = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
   const stale = listed.stdout
     .split('\n')
-    .filter((reference) => /^sts-conformance(\.local)?\/(node-rootfs|debian-tools|kind-base|kindnet-lite):/.test(reference))
+    .filter(isIntermediateImage)
     .filter((reference) => ![...currentKeys].some((key) => reference.endsWith(key)));
   if (stale.length > 0) await execa('docker', ['rmi', ...stale], { reject: false });
   return { entries, bytes, images: stale.length };

@@ -1,0 +1,48 @@
+import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { waitFor, withDeadline } from '../support/wait.js';
+import { imageMapFromNodes } from './local-images.js';
+
+/** Nodes are cluster-scoped: only ever read, never changed. */
+async function listNodes(config: KubeConfig): Promise<V1Node[]> {
+  return (await withDeadline('list Nodes', 15_000, config.makeApiClient(CoreV1Api).listNode())).items;
+}
+
+/** The image map the nodes' reported images imply (see local-images.ts). */
+export async function nodeImageMap(config: KubeConfig): Promise<Record<string, string>> {
+  const nodes = await listNodes(config);
+  return imageMapFromNodes(nodes.map((node) => (node.status?.images ?? []).flatMap((image) => image.names ?? [])));
+}
+
+/**
+ * Waits until every node reports the loaded images in its status. kubelet refreshes that list
+ * periodically, so right after `kind load` a client reading node status would not see them yet.
+ */
+export async function waitForNodeImages(config: KubeConfig, expected: Readonly<Record<string, string>>): Promise<void> {
+  const wanted = Object.entries(expected);
+  await waitFor(
+    `every node to report ${Object.values(expected).join(', ')} among its images`,
+    async () => {
+      const map = await nodeImageMap(config);
+      const missing = wanted.filter(([upstream, local]) => map[upstream] !== local).map(([, local]) => local);
+      return missing.length === 0 ? { done: true, value: undefined } : { done: false, observed: `not yet reported: ${missing.join(', ')}` };
+    },
+    { timeoutMs: 120_000, intervalMs: 2000 },
+  );
+}
+
+/** kind's `--wait` covers the control plane only; workers join and become Ready afterwards. */
+export async function waitForNodesReady(config: KubeConfig, expectedNodes: number): Promise<void> {
+  await waitFor(
+    `all ${expectedNodes} node(s) to be Ready`,
+    async () => {
+      const nodes = await listNodes(config);
+      const notReady = nodes
+        .filter((node) => !node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'))
+        .map((node) => node.metadata?.name ?? '?');
+      return nodes.length >= expectedNodes && notReady.length === 0
+        ? { done: true, value: undefined }
+        : { done: false, observed: `${nodes.length} node(s)${notReady.length > 0 ? `, not Ready: ${notReady.join(', ')}` : ''}` };
+    },
+    { timeoutMs: 180_000, intervalMs: 1000 },
+  );
+}
