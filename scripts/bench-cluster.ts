@@ -19,7 +19,8 @@ runMain(async () => {
   const { flags } = parseFlags(process.argv.slice(2), { runs: { type: 'string' }, workers: { type: 'string' } }, usage);
   const runs = Number(flags.runs ?? 3);
   const workers = Number(flags.workers ?? 0);
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(workers) || workers < 0) throw new UsageError('--runs and --workers take whole numbers', usage);
+  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(workers) || workers < 0)
+    throw new UsageError('--runs and --workers take whole numbers', usage);
 
   const artifacts = await prepareOffline({ say: () => {} });
   const kind = new Kind(artifacts.kind);
@@ -28,14 +29,30 @@ runMain(async () => {
     const name = `sts-bench-${process.pid}-${run}`;
     const started = Date.now();
     try {
-      await kind.create({ name, image: artifacts.nodeImage, workers, kubeconfig: join('out', 'bench', `${name}.kubeconfig`), failureLogDir: join('out', 'bench') });
+      await kind.create({
+        name,
+        image: artifacts.nodeImage,
+        workers,
+        kubeconfig: join('out', 'bench', `${name}.kubeconfig`),
+        failureLogDir: join('out', 'bench'),
+      });
       seconds.push((Date.now() - started) / 1000);
-      console.log(`run ${run}: cluster with ${workers} worker(s) Ready in ${formatDuration(seconds[seconds.length - 1] as number)}`);
+      console.log(
+        `run ${run}: cluster with ${workers} worker(s) Ready in ${formatDuration(seconds[seconds.length - 1] as number)}`,
+      );
     } finally {
       await kind.delete(name).catch(() => undefined);
     }
   }
-  const result = { nodeImage: artifacts.nodeImage, workers, runs: seconds, medianSeconds: median(seconds), targetSeconds: workers === 0 ? TARGET_SECONDS : undefined };
+  const result = {
+    nodeImage: artifacts.nodeImage,
+    workers,
+    runs: seconds,
+    medianSeconds: median(seconds),
+    targetSeconds: workers === 0 ? TARGET_SECONDS : undefined,
+  };
   await writeJson(join('out', 'bench', `cluster-${workers}w.json`), result);
-  console.log(`median of ${runs}: ${formatDuration(result.medianSeconds)}${workers === 0 ? ` (target <= ${TARGET_SECONDS}s: ${result.medianSeconds <= TARGET_SECONDS ? 'met' : 'missed'})` : ''}`);
+  console.log(
+    `median of ${runs}: ${formatDuration(result.medianSeconds)}${workers === 0 ? ` (target <= ${TARGET_SECONDS}s: ${result.medianSeconds <= TARGET_SECONDS ? 'met' : 'missed'})` : ''}`,
+  );
 });

@@ -16,19 +16,34 @@ runMain(async () => {
   const args = process.argv.slice(2);
   const runsIndex = args.indexOf('--runs');
   const runs = runsIndex >= 0 ? Number(args[runsIndex + 1]) : 3;
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs takes a whole number', 'usage: npm run bench:e2e -- [--runs N] [e2e flags]');
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError('--runs takes a whole number', 'usage: npm run bench:e2e -- [--runs N] [e2e flags]');
   const passThrough = runsIndex >= 0 ? [...args.slice(0, runsIndex), ...args.slice(runsIndex + 2)] : args;
 
-  const results: Array<{ run: number; exitCode: number; seconds: number; scenarios: Record<string, { totalMs: number; waitingMs: number }> }> = [];
+  const results: Array<{
+    run: number;
+    exitCode: number;
+    seconds: number;
+    scenarios: Record<string, { totalMs: number; waitingMs: number }>;
+  }> = [];
   for (let run = 1; run <= runs; run++) {
     const out = resolve('out', 'bench', `run-${run}`);
     const started = Date.now();
     const exitCode = await new Promise<number>((done) => {
-      const child = spawn(process.execPath, [resolve('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', ...passThrough, '--out', out], { stdio: 'inherit' });
+      const child = spawn(
+        process.execPath,
+        [resolve('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', ...passThrough, '--out', out],
+        { stdio: 'inherit' },
+      );
       child.on('exit', (code) => done(code ?? 1));
     });
     const seconds = (Date.now() - started) / 1000;
-    const scenarios = Object.fromEntries((await readTimings(out)).map((timing) => [`${timing.file} > ${timing.test}`, { totalMs: timing.totalMs, waitingMs: timing.waitingMs }]));
+    const scenarios = Object.fromEntries(
+      (await readTimings(out)).map((timing) => [
+        `${timing.file} > ${timing.test}`,
+        { totalMs: timing.totalMs, waitingMs: timing.waitingMs },
+      ]),
+    );
     results.push({ run, exitCode, seconds, scenarios });
     console.log(`bench run ${run}/${runs}: exit ${exitCode} in ${formatDuration(seconds)}`);
   }
@@ -37,7 +52,13 @@ runMain(async () => {
   const perScenario = Object.fromEntries(
     names.map((name) => {
       const timings = results.flatMap((result) => result.scenarios[name] ?? []);
-      return [name, { medianSeconds: median(timings.map((timing) => timing.totalMs)) / 1000, medianWaitingSeconds: median(timings.map((timing) => timing.waitingMs)) / 1000 }];
+      return [
+        name,
+        {
+          medianSeconds: median(timings.map((timing) => timing.totalMs)) / 1000,
+          medianWaitingSeconds: median(timings.map((timing) => timing.waitingMs)) / 1000,
+        },
+      ];
     }),
   );
   const summary = {
@@ -49,7 +70,9 @@ runMain(async () => {
   await writeJson(join('out', 'bench', 'e2e.json'), summary);
   console.log(`\nmedian run: ${formatDuration(summary.medianRunSeconds)}; failed runs: ${summary.failedRuns}/${runs}`);
   for (const [name, timing] of Object.entries(perScenario)) {
-    console.log(`  ${formatDuration(timing.medianSeconds).padStart(7)} (waiting ${formatDuration(timing.medianWaitingSeconds)})  ${name}`);
+    console.log(
+      `  ${formatDuration(timing.medianSeconds).padStart(7)} (waiting ${formatDuration(timing.medianWaitingSeconds)})  ${name}`,
+    );
   }
   return summary.failedRuns > 0 ? 1 : 0;
 });

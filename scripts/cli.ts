@@ -18,7 +18,8 @@ export function runMain(main: () => Promise<number | void>): void {
   main().then(
     (code) => process.exit(code ?? 0),
     (error: unknown) => {
-      const exitCode = error instanceof ActionableError ? error.exitCode : (error as { exitCode?: number }).exitCode ?? 1;
+      const exitCode =
+        error instanceof ActionableError ? error.exitCode : ((error as { exitCode?: number }).exitCode ?? 1);
       console.error(`error: ${firstLine(error)}`);
       if (process.env.STS_DEBUG && error instanceof Error) console.error(error.stack);
       process.exit(typeof exitCode === 'number' && exitCode > 0 ? exitCode : 1);

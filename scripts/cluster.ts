@@ -13,8 +13,8 @@ import { parseFlags, runMain, UsageError } from './cli.js';
 
 const DEFAULT_CLUSTER = 'sts-conformance';
 
-
-const USAGE = 'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--name N] [--workers N] [--mode auto|offline|online]; cluster:down -- [--name N]';
+const USAGE =
+  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--name N] [--workers N] [--mode auto|offline|online]; cluster:down -- [--name N]';
 
 function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
   const { flags, positionals } = parseFlags(args, spec, USAGE);
@@ -24,16 +24,25 @@ function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
 
 async function prepare(args: string[], signal: AbortSignal) {
   const values = flagsOf(args, { rebuild: { type: 'string' } });
-  const rebuild = values.rebuild === 'all' ? 'all' : new Set(String(values.rebuild ?? '').split(',').filter(Boolean));
+  const rebuild =
+    values.rebuild === 'all'
+      ? 'all'
+      : new Set(
+          String(values.rebuild ?? '')
+            .split(',')
+            .filter(Boolean),
+        );
   await prepareOffline({ rebuild, signal });
 }
 
 async function up(args: string[], signal: AbortSignal) {
   const values = flagsOf(args, { name: { type: 'string' }, workers: { type: 'string' }, mode: { type: 'string' } });
   const workers = Number(values.workers ?? 0);
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers ${values.workers} is not a whole number`, 'pass --workers 0, 1, 2...');
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new UsageError(`--workers ${values.workers} is not a whole number`, 'pass --workers 0, 1, 2...');
   const mode = (values.mode ?? 'auto') as ClusterMode;
-  if (!['auto', 'offline', 'online'].includes(mode)) throw new UsageError(`--mode ${mode} is unknown`, 'use auto, offline or online');
+  if (!['auto', 'offline', 'online'].includes(mode))
+    throw new UsageError(`--mode ${mode} is unknown`, 'use auto, offline or online');
   const name = String(values.name ?? DEFAULT_CLUSTER);
   const session = await openClusterSession({
     clusterName: name,
@@ -62,7 +71,9 @@ function findKind(): string {
   if (onPath('kind')) return 'kind';
   const builds = join(cacheLayout().artifacts, 'kind');
   const candidates = existsSync(builds)
-    ? readdirSync(builds).map((key) => join(builds, key, 'bin', 'kind')).filter((path) => existsSync(path))
+    ? readdirSync(builds)
+        .map((key) => join(builds, key, 'bin', 'kind'))
+        .filter((path) => existsSync(path))
     : [];
   candidates.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   return candidates[0] ?? 'kind';

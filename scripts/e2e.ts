@@ -45,10 +45,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const unknown = positionals.filter((name) => !scenarios.has(name));
-  if (unknown.length > 0) throw new UsageError(`unknown scenario ${unknown.join(', ')}`, `known scenarios: ${[...scenarios.keys()].join(', ')} (npm run e2e -- --list)`);
+  if (unknown.length > 0)
+    throw new UsageError(
+      `unknown scenario ${unknown.join(', ')}`,
+      `known scenarios: ${[...scenarios.keys()].join(', ')} (npm run e2e -- --list)`,
+    );
   if (flags.offline && flags.online) throw new UsageError('--offline and --online contradict each other', USAGE);
   const workers = Number(flags.workers ?? 0);
-  if (!Number.isInteger(workers) || workers < 0) throw new UsageError(`--workers ${flags.workers} is not a whole number`, USAGE);
+  if (!Number.isInteger(workers) || workers < 0)
+    throw new UsageError(`--workers ${flags.workers} is not a whole number`, USAGE);
   const kubeconfig = (flags.kubeconfig as string | undefined) ?? process.env.KUBECONFIG;
   const files = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
 
@@ -59,7 +64,11 @@ async function main(): Promise<number> {
   let child: ReturnType<typeof spawn> | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     interrupted++;
-    console.error(interrupted === 1 ? `\n${signal}: stopping the run, then cleaning up (again to skip waiting for the tests)` : `\n${signal}: cleaning up now`);
+    console.error(
+      interrupted === 1
+        ? `\n${signal}: stopping the run, then cleaning up (again to skip waiting for the tests)`
+        : `\n${signal}: cleaning up now`,
+    );
     if (child && child.exitCode === null) child.kill(interrupted === 1 ? 'SIGINT' : 'SIGKILL');
   };
   process.on('SIGINT', onSignal);
@@ -83,14 +92,23 @@ async function main(): Promise<number> {
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
     await rm(join(outDir, TIMINGS_FILE), { force: true });
-    console.log(`run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`);
+    console.log(
+      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`,
+    );
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
     child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...files], {
       stdio: 'inherit',
-      env: { ...process.env, [CLUSTER_ENV]: JSON.stringify(session.handle), [RUN_ID_ENV]: runId, [OUT_DIR_ENV]: outDir },
+      env: {
+        ...process.env,
+        [CLUSTER_ENV]: JSON.stringify(session.handle),
+        [RUN_ID_ENV]: runId,
+        [OUT_DIR_ENV]: outDir,
+      },
     });
-    exitCode = await new Promise<number>((resolveExit) => child?.on('exit', (code, signal) => resolveExit(code ?? (signal ? 130 : 1))));
+    exitCode = await new Promise<number>((resolveExit) =>
+      child?.on('exit', (code, signal) => resolveExit(code ?? (signal ? 130 : 1))),
+    );
     if (interrupted) exitCode = 130;
     printTimings(await readTimings(outDir));
     return exitCode;
@@ -98,13 +116,17 @@ async function main(): Promise<number> {
     if (session) {
       // A cluster about to be deleted takes its namespaces with it; on any other, wait until they are gone.
       const clusterGoes = session.handle.createdByThisRun && !flags['keep-cluster'];
-      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: !clusterGoes }).catch((error: Error) => {
-        console.error(`could not list this run's namespaces: ${error.message}`);
-        return [];
-      });
+      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: !clusterGoes }).catch(
+        (error: Error) => {
+          console.error(`could not list this run's namespaces: ${error.message}`);
+          return [];
+        },
+      );
       if (leftovers.length > 0) console.log(`deleted namespaces this run left behind: ${leftovers.join(', ')}`);
       await session.release();
-      console.log(`e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(outDir, 'junit.xml'))}`);
+      console.log(
+        `e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(outDir, 'junit.xml'))}`,
+      );
     }
   }
 }
@@ -115,11 +137,15 @@ function printTimings(timings: readonly ScenarioTiming[]): void {
   console.log('\nscenario wall time (waiting for the cluster / harness work / of which evidence):');
   for (const timing of timings) {
     const own = timing.totalMs - timing.waitingMs;
-    console.log(`  ${formatDuration(timing.totalMs / 1000).padStart(7)}  ${formatDuration(timing.waitingMs / 1000).padStart(7)} / ${formatDuration(own / 1000).padStart(6)} / ${formatDuration(timing.evidenceMs / 1000).padStart(5)}  ${timing.failed ? 'FAILED ' : ''}${timing.test}`);
+    console.log(
+      `  ${formatDuration(timing.totalMs / 1000).padStart(7)}  ${formatDuration(timing.waitingMs / 1000).padStart(7)} / ${formatDuration(own / 1000).padStart(6)} / ${formatDuration(timing.evidenceMs / 1000).padStart(5)}  ${timing.failed ? 'FAILED ' : ''}${timing.test}`,
+    );
   }
   const total = timings.reduce((sum, timing) => sum + timing.totalMs, 0);
   const waiting = timings.reduce((sum, timing) => sum + timing.waitingMs, 0);
-  console.log(`  ${formatDuration(total / 1000).padStart(7)}  ${formatDuration(waiting / 1000).padStart(7)} waiting (${Math.round((100 * waiting) / total)}%)`);
+  console.log(
+    `  ${formatDuration(total / 1000).padStart(7)}  ${formatDuration(waiting / 1000).padStart(7)} waiting (${Math.round((100 * waiting) / total)}%)`,
+  );
 }
 
 runMain(main);

@@ -9,13 +9,21 @@ import { ActionableError } from '../lib/support/errors.js';
 import { parseFlags, runMain } from './cli.js';
 
 runMain(async () => {
-  const { flags } = parseFlags(process.argv.slice(2), { out: { type: 'string' } }, 'usage: npm run report -- [--out DIR]');
+  const { flags } = parseFlags(
+    process.argv.slice(2),
+    { out: { type: 'string' } },
+    'usage: npm run report -- [--out DIR]',
+  );
   const out = resolve((flags.out as string | undefined) ?? 'out');
   const results = resolve(out, 'allure-results');
   if (!existsSync(results) || readdirSync(results).length === 0) {
     throw new ActionableError(`no Allure results in ${results}`, 'run `npm run e2e` first');
   }
-  await execa('npx', ['allure', 'generate', results, '--config', resolve('scripts', 'allurerc.mjs'), '--output', resolve(out, 'report')], { stdio: 'inherit' });
+  await execa(
+    'npx',
+    ['allure', 'generate', results, '--config', resolve('scripts', 'allurerc.mjs'), '--output', resolve(out, 'report')],
+    { stdio: 'inherit' },
+  );
   const index = resolve(out, 'report', 'index.html');
   if (!existsSync(index)) throw new ActionableError(`allure generate wrote no ${index}`, 'see its output above');
   console.log(`report: ${index}`);

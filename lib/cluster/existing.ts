@@ -33,10 +33,12 @@ export async function existingCluster(kubeconfig: string, context?: string): Pro
 
 /** Loads and validates a kubeconfig and asks its API server for its version; each failure is one actionable line. */
 export async function reachCluster(kubeconfig: string, context?: string): Promise<ReachedCluster> {
-  const remedy = 'pass a readable kubeconfig with --kubeconfig (or KUBECONFIG), or neither to let the suite create a kind cluster';
+  const remedy =
+    'pass a readable kubeconfig with --kubeconfig (or KUBECONFIG), or neither to let the suite create a kind cluster';
   const files = kubeconfig.split(':').filter(Boolean);
   const missing = files.filter((file) => !existsSync(file));
-  if (files.length === 0 || missing.length > 0) throw new ActionableError(`kubeconfig ${missing.join(', ') || JSON.stringify(kubeconfig)} not found`, remedy);
+  if (files.length === 0 || missing.length > 0)
+    throw new ActionableError(`kubeconfig ${missing.join(', ') || JSON.stringify(kubeconfig)} not found`, remedy);
 
   const config = new KubeConfig();
   try {
@@ -46,18 +48,35 @@ export async function reachCluster(kubeconfig: string, context?: string): Promis
     throw new ActionableError(`kubeconfig ${kubeconfig} is not a valid kubeconfig (${firstLine(error)})`, remedy);
   }
   if (context) {
-    if (!config.getContextObject(context)) throw new ActionableError(`kubeconfig ${kubeconfig} has no context ${context}`, `choose one of: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+    if (!config.getContextObject(context))
+      throw new ActionableError(
+        `kubeconfig ${kubeconfig} has no context ${context}`,
+        `choose one of: ${
+          config
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        }`,
+      );
     config.setCurrentContext(context);
   }
   const cluster = config.getCurrentCluster();
-  if (!config.getCurrentContext() || !cluster) throw new ActionableError(`kubeconfig ${kubeconfig} has no current context with a cluster`, remedy);
+  if (!config.getCurrentContext() || !cluster)
+    throw new ActionableError(`kubeconfig ${kubeconfig} has no current context with a cluster`, remedy);
 
   let serverVersion: string;
   try {
-    const version = await withDeadline(`GET /version from ${cluster.server}`, 15_000, config.makeApiClient(VersionApi).getCode());
+    const version = await withDeadline(
+      `GET /version from ${cluster.server}`,
+      15_000,
+      config.makeApiClient(VersionApi).getCode(),
+    );
     serverVersion = version.gitVersion;
   } catch (error) {
-    throw new ActionableError(`the API server ${cluster.server} of kubeconfig ${kubeconfig} does not answer (${firstLine(error)})`, 'check that the cluster runs and the kubeconfig is current');
+    throw new ActionableError(
+      `the API server ${cluster.server} of kubeconfig ${kubeconfig} does not answer (${firstLine(error)})`,
+      'check that the cluster runs and the kubeconfig is current',
+    );
   }
   return { config, context: config.getCurrentContext(), serverVersion };
 }

@@ -13,13 +13,19 @@ export class Kind {
     private readonly say: (line: string) => void = () => {},
   ) {
     if (binary.includes('/') && !existsSync(binary)) {
-      throw new ActionableError(`kind binary ${binary} not found`, 'run `npm run cluster:prepare` to build it, or put kind on PATH');
+      throw new ActionableError(
+        `kind binary ${binary} not found`,
+        'run `npm run cluster:prepare` to build it, or put kind on PATH',
+      );
     }
   }
 
   async clusters(): Promise<string[]> {
     const { stdout } = await this.kind(['get', 'clusters']);
-    return stdout.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('No kind clusters'));
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('No kind clusters'));
   }
 
   async exists(name: string): Promise<boolean> {
@@ -30,7 +36,13 @@ export class Kind {
    * Creates a cluster with one control-plane node and `workers` workers. On failure the nodes
    * are kept long enough to export their logs into `failureLogDir`, then deleted.
    */
-  async create(options: { name: string; image?: string; workers: number; kubeconfig: string; failureLogDir: string }): Promise<void> {
+  async create(options: {
+    name: string;
+    image?: string;
+    workers: number;
+    kubeconfig: string;
+    failureLogDir: string;
+  }): Promise<void> {
     const config = [
       'kind: Cluster',
       'apiVersion: kind.x-k8s.io/v1alpha4',
@@ -42,7 +54,19 @@ export class Kind {
     await mkdir(options.failureLogDir, { recursive: true });
     const configFile = join(options.failureLogDir, `kind-config-${options.name}.yaml`);
     await writeFile(configFile, config);
-    const args = ['create', 'cluster', '--name', options.name, '--config', configFile, '--kubeconfig', options.kubeconfig, '--wait', '3m', '--retain'];
+    const args = [
+      'create',
+      'cluster',
+      '--name',
+      options.name,
+      '--config',
+      configFile,
+      '--kubeconfig',
+      options.kubeconfig,
+      '--wait',
+      '3m',
+      '--retain',
+    ];
     if (options.image) args.push('--image', options.image);
     const result = await this.kind(args, { stream: true, reject: false });
     if (result.exitCode !== 0) {
@@ -75,11 +99,21 @@ export class Kind {
 
   private async kind(args: string[], options: { stream?: boolean; reject?: boolean } = {}) {
     const subprocess = execa(this.binary, args, { all: true, reject: false });
-    if (options.stream) subprocess.all?.on('data', (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((line) => this.say(`  kind: ${line}`)));
+    if (options.stream)
+      subprocess.all?.on('data', (chunk: Buffer) =>
+        chunk
+          .toString()
+          .split('\n')
+          .filter(Boolean)
+          .forEach((line) => this.say(`  kind: ${line}`)),
+      );
     const result = await subprocess;
     if (result.exitCode !== 0 && options.reject !== false) {
       if ((result as { code?: string }).code === 'ENOENT') {
-        throw new ActionableError(`kind not found (${this.binary})`, 'run `npm run cluster:prepare` to build it, or put kind on PATH');
+        throw new ActionableError(
+          `kind not found (${this.binary})`,
+          'run `npm run cluster:prepare` to build it, or put kind on PATH',
+        );
       }
       throw new Error(`kind ${args.join(' ')} failed (exit ${result.exitCode}): ${lastMeaningfulLine(result.all)}`);
     }
@@ -88,7 +122,10 @@ export class Kind {
 }
 
 function lastMeaningfulLine(output: string | undefined): string {
-  const lines = (output ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (output ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   const error = lines.find((line) => /^ERROR:/.test(line));
   return error ?? lines[lines.length - 1] ?? 'no output';
 }

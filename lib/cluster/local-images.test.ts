@@ -11,9 +11,15 @@ describe('standsInFor', () => {
 
 describe('imageMapFromNodes', () => {
   it('maps only local images every node holds', () => {
-    const controlPlane = ['registry.k8s.io/pause:3.10', 'sts-conformance.local/busybox:1.35.0', 'sts-conformance.local/mysql:8.0'];
+    const controlPlane = [
+      'registry.k8s.io/pause:3.10',
+      'sts-conformance.local/busybox:1.35.0',
+      'sts-conformance.local/mysql:8.0',
+    ];
     const worker = ['sts-conformance.local/busybox:1.35.0', 'docker.io/library/busybox@sha256:abc'];
-    expect(imageMapFromNodes([controlPlane, worker])).toEqual({ 'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0' });
+    expect(imageMapFromNodes([controlPlane, worker])).toEqual({
+      'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0',
+    });
   });
 
   it('is empty for a cluster without local images or nodes', () => {

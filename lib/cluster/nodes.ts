@@ -24,7 +24,9 @@ export async function waitForNodeImages(config: KubeConfig, expected: Readonly<R
     async () => {
       const map = await nodeImageMap(config);
       const missing = wanted.filter(([upstream, local]) => map[upstream] !== local).map(([, local]) => local);
-      return missing.length === 0 ? { done: true, value: undefined } : { done: false, observed: `not yet reported: ${missing.join(', ')}` };
+      return missing.length === 0
+        ? { done: true, value: undefined }
+        : { done: false, observed: `not yet reported: ${missing.join(', ')}` };
     },
     { timeoutMs: 120_000, intervalMs: 2000 },
   );
@@ -37,11 +39,17 @@ export async function waitForNodesReady(config: KubeConfig, expectedNodes: numbe
     async () => {
       const nodes = await listNodes(config);
       const notReady = nodes
-        .filter((node) => !node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'))
+        .filter(
+          (node) =>
+            !node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+        )
         .map((node) => node.metadata?.name ?? '?');
       return nodes.length >= expectedNodes && notReady.length === 0
         ? { done: true, value: undefined }
-        : { done: false, observed: `${nodes.length} node(s)${notReady.length > 0 ? `, not Ready: ${notReady.join(', ')}` : ''}` };
+        : {
+            done: false,
+            observed: `${nodes.length} node(s)${notReady.length > 0 ? `, not Ready: ${notReady.join(', ')}` : ''}`,
+          };
     },
     { timeoutMs: 180_000, intervalMs: 1000 },
   );

@@ -5,7 +5,10 @@
  */
 export const PUBLIC_REGISTRIES = ['https://registry-1.docker.io/v2/', 'https://registry.k8s.io/v2/'] as const;
 
-export async function registriesReachable(urls: readonly string[] = PUBLIC_REGISTRIES, timeoutMs = 5000): Promise<boolean> {
+export async function registriesReachable(
+  urls: readonly string[] = PUBLIC_REGISTRIES,
+  timeoutMs = 5000,
+): Promise<boolean> {
   const answers = await Promise.all(
     urls.map(async (url) => {
       try {

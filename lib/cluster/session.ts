@@ -40,7 +40,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   const { say } = request;
   if (request.kubeconfig) {
     const handle = await existingCluster(request.kubeconfig, request.context);
-    say(`using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`);
+    say(
+      `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
+    );
     return { handle, exportLogs: async () => undefined, release: async () => {} };
   }
 
@@ -50,14 +52,21 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   let imageMap: Record<string, string> = {};
   const archives: string[] = [];
   if (offline) {
-    say(request.mode === 'offline' ? 'offline mode (asked for)' : 'offline mode: the public registries are unreachable from here');
+    say(
+      request.mode === 'offline'
+        ? 'offline mode (asked for)'
+        : 'offline mode: the public registries are unreachable from here',
+    );
     const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
     imageMap = Object.fromEntries(artifacts.workloadImages.map((image) => [image.standsInFor, image.image]));
     archives.push(artifacts.workloadArchive);
   } else if (!(await dockerAnswers())) {
-    throw new ActionableError('no Docker engine answers', 'start Docker, or run `npm run cluster:prepare`, which installs and starts it');
+    throw new ActionableError(
+      'no Docker engine answers',
+      'start Docker, or run `npm run cluster:prepare`, which installs and starts it',
+    );
   }
 
   const kind = new Kind(kindBinary, say);
@@ -69,8 +78,16 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
     say(`reusing kind cluster ${request.clusterName}`);
   } else {
     const started = Date.now();
-    say(`creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''})`);
-    await kind.create({ name: request.clusterName, image: nodeImage, workers: request.workers, kubeconfig, failureLogDir: request.logDir });
+    say(
+      `creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''})`,
+    );
+    await kind.create({
+      name: request.clusterName,
+      image: nodeImage,
+      workers: request.workers,
+      kubeconfig,
+      failureLogDir: request.logDir,
+    });
     createdByThisRun = true;
     say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
   }
@@ -102,7 +119,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       released = true;
       if (!createdByThisRun) return;
       if (request.keep) {
-        say(`keeping kind cluster ${request.clusterName}; KUBECONFIG=${kubeconfig}; delete it with: npm run cluster:down -- --name ${request.clusterName}`);
+        say(
+          `keeping kind cluster ${request.clusterName}; KUBECONFIG=${kubeconfig}; delete it with: npm run cluster:down -- --name ${request.clusterName}`,
+        );
         return;
       }
       say(`deleting kind cluster ${request.clusterName}`);
@@ -112,7 +131,11 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
 }
 
 /** Deletes a kind cluster by name (cluster:down), with the kind the offline toolchain built if none is on PATH. */
-export async function deleteKindCluster(name: string, kindBinary: string, say: (line: string) => void): Promise<boolean> {
+export async function deleteKindCluster(
+  name: string,
+  kindBinary: string,
+  say: (line: string) => void,
+): Promise<boolean> {
   const kind = new Kind(kindBinary, say);
   if (!(await kind.exists(name))) return false;
   await kind.delete(name);

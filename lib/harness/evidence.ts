@@ -47,7 +47,13 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
   for (const entry of request.namespaces) {
     const ns = entry.namespace.name;
     await attempt(`timeline of ${ns}`, async () => {
-      const sets = [...new Set(entry.recording.records.filter((record) => record.resource === 'statefulsets').map((record) => record.object.metadata?.name ?? ''))].filter(Boolean);
+      const sets = [
+        ...new Set(
+          entry.recording.records
+            .filter((record) => record.resource === 'statefulsets')
+            .map((record) => record.object.metadata?.name ?? ''),
+        ),
+      ].filter(Boolean);
       for (const set of sets) {
         const timeline = buildTimeline(entry.recording, set);
         const json = scrub(JSON.stringify({ ...timeline, steps: entry.marks }, null, 2));
@@ -61,11 +67,16 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
     });
     for (const fixture of entry.fixtures) {
       await attempt(`manifest ${fixture.source}`, async () => {
-        const yaml = [`# ${fixture.source}`, `# transforms: ${fixture.transforms.join('; ') || 'none'}`, ...request.redactor.redactObjects(fixture.objects).map((object) => `---\n${stringify(object)}`)].join('\n');
+        const yaml = [
+          `# ${fixture.source}`,
+          `# transforms: ${fixture.transforms.join('; ') || 'none'}`,
+          ...request.redactor.redactObjects(fixture.objects).map((object) => `---\n${stringify(object)}`),
+        ].join('\n');
         await allure.attachment(`manifest ${fixture.source} in ${ns}`, yaml, 'application/yaml');
       });
     }
-    if (entry.recorderNotes.length > 0) await allure.attachment(`recorder notes ${ns}`, entry.recorderNotes.join('\n'), 'text/plain');
+    if (entry.recorderNotes.length > 0)
+      await allure.attachment(`recorder notes ${ns}`, entry.recorderNotes.join('\n'), 'text/plain');
   }
 
   if (!request.failed) return;
@@ -73,21 +84,30 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
     const ns = entry.namespace.name;
     await attempt(`events of ${ns}`, async () => {
       const events = await listEvents(entry.namespace);
-      const when = (event: (typeof events)[number]) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0);
+      const when = (event: (typeof events)[number]) =>
+        new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp ?? 0);
       const lines = events
         .sort((a, b) => when(a).getTime() - when(b).getTime())
-        .map((event) => `${when(event).toISOString()} ${event.type} ${event.reason} ${event.involvedObject.kind}/${event.involvedObject.name} x${event.count ?? 1}: ${event.message ?? ''}`);
+        .map(
+          (event) =>
+            `${when(event).toISOString()} ${event.type} ${event.reason} ${event.involvedObject.kind}/${event.involvedObject.name} x${event.count ?? 1}: ${event.message ?? ''}`,
+        );
       await allure.attachment(`events of ${ns}`, scrub(lines.join('\n') || '(none)'), 'text/plain');
     });
     await attempt(`pod logs of ${ns}`, async () => {
       for (const pod of await listPods(entry.namespace)) {
         for (const container of pod.spec?.containers ?? []) {
           const name = `${pod.metadata?.name}/${container.name}`;
-          const current = await podLogs(entry.namespace, pod.metadata?.name ?? '', container.name).catch((error: Error) => `(cannot read: ${error.message})`);
+          const current = await podLogs(entry.namespace, pod.metadata?.name ?? '', container.name).catch(
+            (error: Error) => `(cannot read: ${error.message})`,
+          );
           await allure.attachment(`logs ${ns}/${name}`, scrub(current || '(empty)'), 'text/plain');
-          const restarts = pod.status?.containerStatuses?.find((status) => status.name === container.name)?.restartCount ?? 0;
+          const restarts =
+            pod.status?.containerStatuses?.find((status) => status.name === container.name)?.restartCount ?? 0;
           if (restarts > 0) {
-            const previous = await podLogs(entry.namespace, pod.metadata?.name ?? '', container.name, { previous: true }).catch((error: Error) => `(cannot read: ${error.message})`);
+            const previous = await podLogs(entry.namespace, pod.metadata?.name ?? '', container.name, {
+              previous: true,
+            }).catch((error: Error) => `(cannot read: ${error.message})`);
             await allure.attachment(`logs ${ns}/${name} (previous)`, scrub(previous), 'text/plain');
           }
         }
@@ -95,8 +115,13 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
     });
     await attempt(`last states in ${ns}`, async () => {
       const last = new Map<string, unknown>();
-      for (const record of entry.recording.records) last.set(`${record.resource}/${record.object.metadata?.name}`, { type: record.type, ...record.object });
-      await allure.attachment(`last recorded state of every object in ${ns}`, scrub(stringify(Object.fromEntries(last))), 'application/yaml');
+      for (const record of entry.recording.records)
+        last.set(`${record.resource}/${record.object.metadata?.name}`, { type: record.type, ...record.object });
+      await allure.attachment(
+        `last recorded state of every object in ${ns}`,
+        scrub(stringify(Object.fromEntries(last))),
+        'application/yaml',
+      );
     });
   }
   if (request.cluster.provider === 'kind' && request.cluster.kindBinary) {
@@ -114,9 +139,11 @@ async function attempt(what: string, collect: () => Promise<void>): Promise<void
   try {
     await collect();
   } catch (error) {
-    await allure.attachment(`${what}: not collected`, error instanceof Error ? error.message : String(error), 'text/plain').then(
-      () => undefined,
-      () => undefined,
-    );
+    await allure
+      .attachment(`${what}: not collected`, error instanceof Error ? error.message : String(error), 'text/plain')
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 }

@@ -60,7 +60,12 @@ export const test = base.extend<{ scenario: Scenario }>({
     const open = async (purpose: string): Promise<RecordedNamespace> => {
       const namespace = await createNamespace(kube, { scenario: purpose, runId });
       try {
-        const entry: RecordedNamespace = { namespace, recorder: await TimelineRecorder.start(namespace), marks: [], fixtures: [] };
+        const entry: RecordedNamespace = {
+          namespace,
+          recorder: await TimelineRecorder.start(namespace),
+          marks: [],
+          fixtures: [],
+        };
         recorded.push(entry);
         return entry;
       } catch (error) {
@@ -128,10 +133,24 @@ export const test = base.extend<{ scenario: Scenario }>({
       for (const entry of recorded) {
         const recording = await entry.recorder.stop();
         const objects: KubeObject[] = entry.fixtures.flatMap((fixture) => fixture.objects);
-        evidence.push({ namespace: entry.namespace, recording, marks: entry.marks, fixtures: entry.fixtures, objects, recorderNotes: entry.recorder.notes });
+        evidence.push({
+          namespace: entry.namespace,
+          recording,
+          marks: entry.marks,
+          fixtures: entry.fixtures,
+          objects,
+          recorderNotes: entry.recorder.notes,
+        });
       }
       const evidenceStarted = Date.now();
-      await collectEvidence({ testName: task.name, failed, namespaces: evidence, redactor, cluster, outDir: inject('outDir') });
+      await collectEvidence({
+        testName: task.name,
+        failed,
+        namespaces: evidence,
+        redactor,
+        cluster,
+        outDir: inject('outDir'),
+      });
       const evidenceMs = Date.now() - evidenceStarted;
       for (const entry of recorded) await deleteNamespace(entry.namespace);
       await recordTiming(inject('outDir'), {

@@ -7,7 +7,14 @@ import { discoverScenarios } from './scenarios.js';
 describe('discoverScenarios', () => {
   it('names the suite files of this repository by their basename', () => {
     const scenarios = discoverScenarios(new URL('../../suites', import.meta.url).pathname);
-    expect([...scenarios.keys()].sort()).toEqual(['offline-cluster', 'ordered-creation', 'partition', 'reverse-termination', 'stable-dns', 'storage-reattachment']);
+    expect([...scenarios.keys()].sort()).toEqual([
+      'offline-cluster',
+      'ordered-creation',
+      'partition',
+      'reverse-termination',
+      'stable-dns',
+      'storage-reattachment',
+    ]);
   });
 
   it('refuses two files with the same name', () => {

@@ -24,5 +24,8 @@ export async function recordTiming(outDir: string, timing: ScenarioTiming): Prom
 
 export async function readTimings(outDir: string): Promise<ScenarioTiming[]> {
   const text = await readFile(join(outDir, TIMINGS_FILE), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ScenarioTiming);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ScenarioTiming);
 }

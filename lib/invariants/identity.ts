@@ -40,7 +40,9 @@ export interface HostnameObservation {
 }
 
 export function hostnamesArePodNames(observations: readonly HostnameObservation[]): Verdict {
-  const violations = observations.filter((o) => o.hostname !== o.pod).map((o) => `Pod ${o.pod} reports hostname ${JSON.stringify(o.hostname)}: expected ${o.pod}`);
+  const violations = observations
+    .filter((o) => o.hostname !== o.pod)
+    .map((o) => `Pod ${o.pod} reports hostname ${JSON.stringify(o.hostname)}: expected ${o.pod}`);
   if (observations.length === 0) violations.push('no hostnames were read');
   return verdict('hostname identity', `${observations.length} pod(s) asked`, violations);
 }
@@ -62,20 +64,34 @@ export interface StorageIdentity {
 export function storageReattached(before: StorageIdentity, after: StorageIdentity): Verdict {
   const violations: string[] = [];
   const pod = after.pod;
-  if (before.podUid === after.podUid) violations.push(`Pod ${pod} still has uid ${after.podUid}: it was never recreated, so nothing was reattached`);
+  if (before.podUid === after.podUid)
+    violations.push(`Pod ${pod} still has uid ${after.podUid}: it was never recreated, so nothing was reattached`);
   if (!before.claim) violations.push(`Pod ${before.pod} had no PersistentVolumeClaim before it was recreated`);
-  if (!after.claim) violations.push(`Pod ${pod} (uid ${after.podUid}) has no PersistentVolumeClaim: expected ${before.claim?.name ?? 'its claim'}`);
+  if (!after.claim)
+    violations.push(
+      `Pod ${pod} (uid ${after.podUid}) has no PersistentVolumeClaim: expected ${before.claim?.name ?? 'its claim'}`,
+    );
   if (before.claim && after.claim) {
     if (before.claim.name !== after.claim.name || before.claim.uid !== after.claim.uid) {
-      violations.push(`Pod ${pod} mounts claim ${after.claim.name} (uid ${after.claim.uid}): expected ${before.claim.name} (uid ${before.claim.uid})`);
+      violations.push(
+        `Pod ${pod} mounts claim ${after.claim.name} (uid ${after.claim.uid}): expected ${before.claim.name} (uid ${before.claim.uid})`,
+      );
     }
     if (before.claim.volumeName !== after.claim.volumeName) {
-      violations.push(`claim ${after.claim.name} is bound to volume ${after.claim.volumeName}: expected ${before.claim.volumeName}`);
+      violations.push(
+        `claim ${after.claim.name} is bound to volume ${after.claim.volumeName}: expected ${before.claim.volumeName}`,
+      );
     }
   }
   if (before.marker === undefined) violations.push(`no marker was read from Pod ${before.pod} before it was recreated`);
   else if (after.marker !== before.marker) {
-    violations.push(`Pod ${pod} reads marker ${JSON.stringify(after.marker ?? null)}: expected ${JSON.stringify(before.marker)}`);
+    violations.push(
+      `Pod ${pod} reads marker ${JSON.stringify(after.marker ?? null)}: expected ${JSON.stringify(before.marker)}`,
+    );
   }
-  return verdict('storage reattachment', `${pod}: uid ${before.podUid.slice(0, 8)} -> ${after.podUid.slice(0, 8)}`, violations);
+  return verdict(
+    'storage reattachment',
+    `${pod}: uid ${before.podUid.slice(0, 8)} -> ${after.podUid.slice(0, 8)}`,
+    violations,
+  );
 }

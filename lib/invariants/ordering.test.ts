@@ -19,15 +19,30 @@ describe('orderedCreation', () => {
     const result = orderedCreation(timelineOf(history), { window: WHOLE_TIMELINE, ordinals: [0, 1, 2] });
     expect(result.holds).toBe(false);
     if (result.holds) return;
-    expect(result.violations[0]).toMatch(/^web-1 created at rv \d+ .* while web-0 \(uid uid-0-1\) was Running, not Ready: expected web-0 Running and Ready$/);
-    expect(result.violations.some((violation) => /2 pods were not Ready at once \(web-0, web-1\)/.test(violation))).toBe(true);
+    expect(result.violations[0]).toMatch(
+      /^web-1 created at rv \d+ .* while web-0 \(uid uid-0-1\) was Running, not Ready: expected web-0 Running and Ready$/,
+    );
+    expect(
+      result.violations.some((violation) => /2 pods were not Ready at once \(web-0, web-1\)/.test(violation)),
+    ).toBe(true);
   });
 
   it('rejects the Parallel policy: every pod created before any is Ready', () => {
-    const history = new SyntheticHistory().create(0).create(1).create(2).run(0).run(1).run(2).ready(0).ready(1).ready(2);
+    const history = new SyntheticHistory()
+      .create(0)
+      .create(1)
+      .create(2)
+      .run(0)
+      .run(1)
+      .run(2)
+      .ready(0)
+      .ready(1)
+      .ready(2);
     const result = orderedCreation(timelineOf(history), { window: WHOLE_TIMELINE, ordinals: [0, 1, 2] });
     expect(() => assertViolated(result, 'web')).not.toThrow();
-    expect(() => assertHolds(result, 'StatefulSet sts-test/web')).toThrow(/ordered creation violated for StatefulSet sts-test\/web/);
+    expect(() => assertHolds(result, 'StatefulSet sts-test/web')).toThrow(
+      /ordered creation violated for StatefulSet sts-test\/web/,
+    );
   });
 
   it('rejects creation out of ascending order even if each predecessor was Ready', () => {
@@ -77,7 +92,9 @@ describe('reverseTermination', () => {
     const result = reverseTermination(timelineOf(history), { window, from: 4, to: 1 });
     expect(result.holds).toBe(false);
     if (result.holds) return;
-    expect(result.violations.join('\n')).toMatch(/deletion of web-2 requested at rv \d+ .* while web-3 \(uid uid-3-4\) was Running, Ready, terminating: expected web-3 completely gone first/);
+    expect(result.violations.join('\n')).toMatch(
+      /deletion of web-2 requested at rv \d+ .* while web-3 \(uid uid-3-4\) was Running, Ready, terminating: expected web-3 completely gone first/,
+    );
     expect(result.violations.join('\n')).toMatch(/web-3 and web-2 were terminating at the same time/);
   });
 
@@ -103,6 +120,8 @@ describe('reverseTermination', () => {
     const window = { afterRv: history.currentRv };
     history.remove(3).remove(2).remove(1).remove(0);
     expect(reverseTermination(timelineOf(history), { window, from: 4, to: 1 })).toMatchObject({ holds: false });
-    expect(reverseTermination(timelineOf(threeReady()), { window: { afterRv: 10_000 }, from: 4, to: 1 })).toMatchObject({ holds: false });
+    expect(reverseTermination(timelineOf(threeReady()), { window: { afterRv: 10_000 }, from: 4, to: 1 })).toMatchObject(
+      { holds: false },
+    );
   });
 });

@@ -16,7 +16,9 @@ describe('rollingUpdateOrder', () => {
     const history = threeAtOldRevision();
     const window = { afterRv: history.currentRv };
     history.useRevision(NEW).remove(2).bringUp(2).remove(1).bringUp(1).remove(0).bringUp(0);
-    expect(rollingUpdateOrder(timelineOf(history), { window, ordinals: [0, 1, 2], updateRevision: NEW })).toMatchObject({ holds: true });
+    expect(rollingUpdateOrder(timelineOf(history), { window, ordinals: [0, 1, 2], updateRevision: NEW })).toMatchObject(
+      { holds: true },
+    );
   });
 
   it('rejects deleting the next pod before the updated one is Ready', () => {
@@ -27,7 +29,9 @@ describe('rollingUpdateOrder', () => {
     expect(result.holds).toBe(false);
     if (result.holds) return;
     expect(result.violations).toHaveLength(1);
-    expect(result.violations[0]).toMatch(/^web-1 deleted for the update at rv \d+ .* while web-2 \(uid uid-2-4\) was Running, not Ready at revision web-rev2: expected web-2 Running, Ready and at web-rev2$/);
+    expect(result.violations[0]).toMatch(
+      /^web-1 deleted for the update at rv \d+ .* while web-2 \(uid uid-2-4\) was Running, not Ready at revision web-rev2: expected web-2 Running, Ready and at web-rev2$/,
+    );
   });
 
   it('rejects updating from the lowest ordinal up', () => {
@@ -45,7 +49,9 @@ describe('rollingUpdateOrder', () => {
     const window = { afterRv: history.currentRv };
     history.remove(3).bringUp(3, NEW).remove(2).bringUp(2, NEW).remove(0).bringUp(0, OLD);
     history.remove(1).bringUp(1, NEW).remove(0).bringUp(0, NEW);
-    expect(rollingUpdateOrder(timelineOf(history), { window, ordinals: [3, 2, 1, 0], updateRevision: NEW })).toMatchObject({ holds: true });
+    expect(
+      rollingUpdateOrder(timelineOf(history), { window, ordinals: [3, 2, 1, 0], updateRevision: NEW }),
+    ).toMatchObject({ holds: true });
   });
 
   it('is not vacuous: an ordinal never recreated at the update revision is a violation', () => {
@@ -64,7 +70,9 @@ describe('partitionRespected', () => {
     const history = threeAtOldRevision();
     const window = { afterRv: history.currentRv };
     history.remove(2).bringUp(2, NEW).remove(0).bringUp(0, OLD);
-    expect(partitionRespected(timelineOf(history), { window, partition: 2, updateRevision: NEW })).toMatchObject({ holds: true });
+    expect(partitionRespected(timelineOf(history), { window, partition: 2, updateRevision: NEW })).toMatchObject({
+      holds: true,
+    });
   });
 
   it('rejects a pod below the partition recreated at the update revision (partition 0 behaviour)', () => {
@@ -75,7 +83,9 @@ describe('partitionRespected', () => {
     expect(result.holds).toBe(false);
     if (result.holds) return;
     expect(result.violations).toEqual([
-      expect.stringMatching(/^web-1 was created at rv \d+ .* with the update revision web-rev2: expected ordinals below the partition 2 to keep their revision$/),
+      expect.stringMatching(
+        /^web-1 was created at rv \d+ .* with the update revision web-rev2: expected ordinals below the partition 2 to keep their revision$/,
+      ),
       expect.stringMatching(/^web-0 was created at rv \d+ /),
     ]);
   });
@@ -83,6 +93,8 @@ describe('partitionRespected', () => {
   it('rejects a pod below the partition that already runs the update revision at the end', () => {
     const history = new SyntheticHistory().bringUp(0, NEW).bringUp(1).bringUp(2);
     const window = { afterRv: history.currentRv };
-    expect(partitionRespected(timelineOf(history), { window, partition: 2, updateRevision: NEW })).toMatchObject({ holds: false });
+    expect(partitionRespected(timelineOf(history), { window, partition: 2, updateRevision: NEW })).toMatchObject({
+      holds: false,
+    });
   });
 });

@@ -7,10 +7,17 @@ import { AssertionError } from 'node:assert';
  */
 export type Verdict =
   | { readonly invariant: string; readonly holds: true; readonly checked: string }
-  | { readonly invariant: string; readonly holds: false; readonly checked: string; readonly violations: readonly string[] };
+  | {
+      readonly invariant: string;
+      readonly holds: false;
+      readonly checked: string;
+      readonly violations: readonly string[];
+    };
 
 export function verdict(invariant: string, checked: string, violations: readonly string[]): Verdict {
-  return violations.length === 0 ? { invariant, holds: true, checked } : { invariant, holds: false, checked, violations };
+  return violations.length === 0
+    ? { invariant, holds: true, checked }
+    : { invariant, holds: false, checked, violations };
 }
 
 /** Throws an AssertionError (a failed test, not a broken one) listing the violations. */

@@ -30,9 +30,11 @@ const APPLIERS: Record<string, Applier> = {
   'v1/Service': ({ kube }, request) => kube.core.patchNamespacedService(request, SERVER_SIDE_APPLY),
   'v1/ServiceAccount': ({ kube }, request) => kube.core.patchNamespacedServiceAccount(request, SERVER_SIDE_APPLY),
   'v1/Pod': ({ kube }, request) => kube.core.patchNamespacedPod(request, SERVER_SIDE_APPLY),
-  'v1/PersistentVolumeClaim': ({ kube }, request) => kube.core.patchNamespacedPersistentVolumeClaim(request, SERVER_SIDE_APPLY),
+  'v1/PersistentVolumeClaim': ({ kube }, request) =>
+    kube.core.patchNamespacedPersistentVolumeClaim(request, SERVER_SIDE_APPLY),
   'apps/v1/StatefulSet': ({ kube }, request) => kube.apps.patchNamespacedStatefulSet(request, SERVER_SIDE_APPLY),
-  'policy/v1/PodDisruptionBudget': ({ kube }, request) => kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
+  'policy/v1/PodDisruptionBudget': ({ kube }, request) =>
+    kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
 };
 
 export const APPLICABLE_KINDS = Object.keys(APPLIERS);
@@ -42,21 +44,38 @@ export const APPLICABLE_KINDS = Object.keys(APPLIERS);
  * field is an error from the API server, not a silent drop; an object naming another namespace,
  * or of a kind the suite cannot confine to its namespace, is refused before anything is sent.
  */
-export async function applyObjects(namespace: OwnedNamespace, objects: readonly KubeObject[], source = 'manifest'): Promise<void> {
+export async function applyObjects(
+  namespace: OwnedNamespace,
+  objects: readonly KubeObject[],
+  source = 'manifest',
+): Promise<void> {
   const planned = objects.map((object) => {
     const applier = APPLIERS[`${object.apiVersion}/${object.kind}`];
     if (!applier) {
-      throw new InvalidFixtureError(source, `${object.apiVersion} ${object.kind} ${object.metadata.name} is not a namespaced kind the suite applies (${APPLICABLE_KINDS.join(', ')})`);
+      throw new InvalidFixtureError(
+        source,
+        `${object.apiVersion} ${object.kind} ${object.metadata.name} is not a namespaced kind the suite applies (${APPLICABLE_KINDS.join(', ')})`,
+      );
     }
     if (object.metadata.namespace && object.metadata.namespace !== namespace.name) {
-      throw new InvalidFixtureError(source, `${object.kind} ${object.metadata.name} names namespace ${object.metadata.namespace}; fixtures must not name one`);
+      throw new InvalidFixtureError(
+        source,
+        `${object.kind} ${object.metadata.name} names namespace ${object.metadata.namespace}; fixtures must not name one`,
+      );
     }
     return { object, applier };
   });
   for (const { object, applier } of planned) {
     const body: KubeObject = { ...object, metadata: { ...object.metadata, namespace: namespace.name } };
     await call(`apply ${object.kind} ${namespace.name}/${object.metadata.name}`, () =>
-      applier(namespace, { name: object.metadata.name, namespace: namespace.name, body, fieldManager: FIELD_MANAGER, fieldValidation: 'Strict', force: true }),
+      applier(namespace, {
+        name: object.metadata.name,
+        namespace: namespace.name,
+        body,
+        fieldManager: FIELD_MANAGER,
+        fieldValidation: 'Strict',
+        force: true,
+      }),
     );
   }
 }

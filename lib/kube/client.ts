@@ -1,11 +1,4 @@
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  PolicyV1Api,
-  StorageV1Api,
-} from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, StorageV1Api } from '@kubernetes/client-node';
 import type { ClusterHandle } from '../cluster/provider.js';
 
 /**
@@ -40,7 +33,8 @@ export function connect(cluster: ClusterHandle): Kube {
 /** The status code of a failed API call, if it was one. */
 export function statusCode(error: unknown): number | undefined {
   if (error instanceof ApiException) return error.code;
-  const code = (error as { code?: unknown; statusCode?: unknown })?.code ?? (error as { statusCode?: unknown })?.statusCode;
+  const code =
+    (error as { code?: unknown; statusCode?: unknown })?.code ?? (error as { statusCode?: unknown })?.statusCode;
   return typeof code === 'number' ? code : undefined;
 }
 
@@ -61,7 +55,7 @@ export function describeApiError(error: unknown): string {
       return `${error.code}: ${String(error.body).slice(0, 300)}`;
     }
   }
-  return error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
 /** Runs an API call; failures are rethrown with the verb, the object and the server's words. */

@@ -19,7 +19,9 @@ export const DEADLINES = {
 } as const;
 
 export function isPodReady(pod: V1Pod | undefined): boolean {
-  return pod?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  return (
+    pod?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false
+  );
 }
 
 export function isRunningAndReady(pod: V1Pod | undefined): boolean {
@@ -38,7 +40,11 @@ function describeSet(set: V1StatefulSet): string {
 }
 
 /** The StatefulSet controller has seen the latest spec: status.observedGeneration >= metadata.generation. */
-export function controllerObserved(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.controllerObserved): Promise<V1StatefulSet> {
+export function controllerObserved(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1StatefulSet> {
   return waitFor(
     `the StatefulSet controller to observe generation of StatefulSet ${namespace.name}/${name}`,
     async () => {
@@ -51,13 +57,22 @@ export function controllerObserved(namespace: OwnedNamespace, name: string, time
 }
 
 /** Observed, with `replicas` pods all Ready (status counts, which the controller derives from the pods). */
-export function statefulSetReady(namespace: OwnedNamespace, name: string, replicas: number, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+export function statefulSetReady(
+  namespace: OwnedNamespace,
+  name: string,
+  replicas: number,
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<V1StatefulSet> {
   return waitFor(
     `StatefulSet ${namespace.name}/${name} to have ${replicas} Ready replicas`,
     async () => {
       const set = await getStatefulSet(namespace, name);
       const s = set.status;
-      const done = (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && set.spec?.replicas === replicas && (s?.replicas ?? 0) === replicas && (s?.readyReplicas ?? 0) === replicas;
+      const done =
+        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        set.spec?.replicas === replicas &&
+        (s?.replicas ?? 0) === replicas &&
+        (s?.readyReplicas ?? 0) === replicas;
       return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
     },
     { timeoutMs, intervalMs: 500 },
@@ -65,7 +80,11 @@ export function statefulSetReady(namespace: OwnedNamespace, name: string, replic
 }
 
 /** A rolling update finished: every replica Ready and at the update revision, which is now current. */
-export function rolloutComplete(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+export function rolloutComplete(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<V1StatefulSet> {
   return waitFor(
     `the rollout of StatefulSet ${namespace.name}/${name} to complete`,
     async () => {
@@ -84,26 +103,46 @@ export function rolloutComplete(namespace: OwnedNamespace, name: string, timeout
 }
 
 /** A partitioned rollout reached every ordinal >= partition: those pods carry the update revision and are Ready. */
-export function partitionRolledOut(namespace: OwnedNamespace, name: string, partition: number, timeoutMs: number = DEADLINES.rollout): Promise<V1StatefulSet> {
+export function partitionRolledOut(
+  namespace: OwnedNamespace,
+  name: string,
+  partition: number,
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<V1StatefulSet> {
   return waitFor(
     `StatefulSet ${namespace.name}/${name} to update every ordinal >= ${partition}`,
     async () => {
       const set = await getStatefulSet(namespace, name);
       const update = set.status?.updateRevision;
       const replicas = set.spec?.replicas ?? 0;
-      const pods = await Promise.all(Array.from({ length: replicas }, (_, ordinal) => findPod(namespace, `${name}-${ordinal}`)));
+      const pods = await Promise.all(
+        Array.from({ length: replicas }, (_, ordinal) => findPod(namespace, `${name}-${ordinal}`)),
+      );
       const lagging = pods
         .map((pod, ordinal) => ({ pod, ordinal }))
-        .filter(({ pod, ordinal }) => ordinal >= partition && !(isRunningAndReady(pod) && pod?.metadata?.labels?.['controller-revision-hash'] === update))
-        .map(({ ordinal, pod }) => `${name}-${ordinal}: ${pod?.metadata?.labels?.['controller-revision-hash'] ?? 'absent'} ${describePod(pod)}`);
+        .filter(
+          ({ pod, ordinal }) =>
+            ordinal >= partition &&
+            !(isRunningAndReady(pod) && pod?.metadata?.labels?.['controller-revision-hash'] === update),
+        )
+        .map(
+          ({ ordinal, pod }) =>
+            `${name}-${ordinal}: ${pod?.metadata?.labels?.['controller-revision-hash'] ?? 'absent'} ${describePod(pod)}`,
+        );
       const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
-      return observed && lagging.length === 0 ? { done: true, value: set } : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
+      return observed && lagging.length === 0
+        ? { done: true, value: set }
+        : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
     },
     { timeoutMs, intervalMs: 500 },
   );
 }
 
-export function podRunningAndReady(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.podReady): Promise<V1Pod> {
+export function podRunningAndReady(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
   return waitFor(
     `Pod ${namespace.name}/${name} to be Running and Ready`,
     async () => {
@@ -115,20 +154,33 @@ export function podRunningAndReady(namespace: OwnedNamespace, name: string, time
 }
 
 /** A pod of that name exists and is Running but not Ready (held by its readiness probe). */
-export function podRunningNotReady(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.podReady): Promise<V1Pod> {
+export function podRunningNotReady(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
   return waitFor(
     `Pod ${namespace.name}/${name} to be Running and not Ready`,
     async () => {
       const pod = await findPod(namespace, name);
-      const running = pod?.status?.phase === 'Running' && pod.status.containerStatuses?.every((status) => status.state?.running) === true;
-      return running && !isPodReady(pod) ? { done: true, value: pod as V1Pod } : { done: false, observed: describePod(pod) };
+      const running =
+        pod?.status?.phase === 'Running' &&
+        pod.status.containerStatuses?.every((status) => status.state?.running) === true;
+      return running && !isPodReady(pod)
+        ? { done: true, value: pod as V1Pod }
+        : { done: false, observed: describePod(pod) };
     },
     { timeoutMs, intervalMs: 500 },
   );
 }
 
 /** No pod of that name, or only one with a different UID (it was replaced). */
-export function podGone(namespace: OwnedNamespace, name: string, uid?: string, timeoutMs: number = DEADLINES.podGone): Promise<V1Pod | undefined> {
+export function podGone(
+  namespace: OwnedNamespace,
+  name: string,
+  uid?: string,
+  timeoutMs: number = DEADLINES.podGone,
+): Promise<V1Pod | undefined> {
   return waitFor(
     `Pod ${namespace.name}/${name}${uid ? ` (uid ${uid.slice(0, 8)})` : ''} to be gone`,
     async () => {
@@ -140,12 +192,18 @@ export function podGone(namespace: OwnedNamespace, name: string, uid?: string, t
   );
 }
 
-export function claimBound(namespace: OwnedNamespace, name: string, timeoutMs: number = DEADLINES.claimBound): Promise<V1PersistentVolumeClaim> {
+export function claimBound(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.claimBound,
+): Promise<V1PersistentVolumeClaim> {
   return waitFor(
     `PersistentVolumeClaim ${namespace.name}/${name} to be Bound`,
     async () => {
       const claim = await getClaim(namespace, name);
-      return claim.status?.phase === 'Bound' ? { done: true, value: claim } : { done: false, observed: `phase ${claim.status?.phase}` };
+      return claim.status?.phase === 'Bound'
+        ? { done: true, value: claim }
+        : { done: false, observed: `phase ${claim.status?.phase}` };
     },
     { timeoutMs, intervalMs: 500 },
   );
@@ -160,13 +218,21 @@ export function podStaysAbsent(namespace: OwnedNamespace, name: string, duration
 }
 
 /** The controller has observed the latest spec and its status counts match. */
-export function controllerReports(namespace: OwnedNamespace, name: string, expected: { replicas: number; readyReplicas: number }, timeoutMs: number = DEADLINES.controllerObserved): Promise<V1StatefulSet> {
+export function controllerReports(
+  namespace: OwnedNamespace,
+  name: string,
+  expected: { replicas: number; readyReplicas: number },
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1StatefulSet> {
   return waitFor(
     `the StatefulSet controller to report ${expected.replicas} replicas, ${expected.readyReplicas} Ready, for StatefulSet ${namespace.name}/${name}`,
     async () => {
       const set = await getStatefulSet(namespace, name);
       const s = set.status;
-      const done = (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && (s?.replicas ?? 0) === expected.replicas && (s?.readyReplicas ?? 0) === expected.readyReplicas;
+      const done =
+        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        (s?.replicas ?? 0) === expected.replicas &&
+        (s?.readyReplicas ?? 0) === expected.readyReplicas;
       return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
     },
     { timeoutMs, intervalMs: 250 },

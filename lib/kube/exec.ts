@@ -21,7 +21,12 @@ export interface ExecOptions {
  * channel, and a dropped socket never reports one. Here the exit code comes from that status,
  * stdout and stderr stay apart, and a lost socket or the deadline rejects with the command named.
  */
-export async function execInPod(namespace: OwnedNamespace, pod: string, command: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export async function execInPod(
+  namespace: OwnedNamespace,
+  pod: string,
+  command: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const { kube, name: ns } = namespace;
   const container = options.container ?? (await firstContainer(namespace, pod));
   const what = `exec in Pod ${ns}/${pod} (${container}): ${command.join(' ')}`;
@@ -38,7 +43,10 @@ export async function execInPod(namespace: OwnedNamespace, pod: string, command:
       if ('error' in outcome) reject(outcome.error);
       else resolve(outcome.result);
     };
-    const timer = setTimeout(() => finish({ error: new Error(`${what}: no exit status after ${timeoutMs} ms`) }), timeoutMs);
+    const timer = setTimeout(
+      () => finish({ error: new Error(`${what}: no exit status after ${timeoutMs} ms`) }),
+      timeoutMs,
+    );
 
     const onStatus = (status: V1Status) => {
       const exitCode = exitCodeOf(status);
@@ -53,8 +61,12 @@ export async function execInPod(namespace: OwnedNamespace, pod: string, command:
     new Exec(kube.config)
       .exec(ns, pod, container, [...command], stdout.stream, stderr.stream, null, false, onStatus)
       .then(
-        (socket) => socket.on('close', () => setImmediate(() => finish({ error: new Error(`${what}: the connection closed without an exit status`) }))),
-        (error: unknown) => finish({ error: new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`) }),
+        (socket) =>
+          socket.on('close', () =>
+            setImmediate(() => finish({ error: new Error(`${what}: the connection closed without an exit status`) })),
+          ),
+        (error: unknown) =>
+          finish({ error: new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`) }),
       );
   });
 }
@@ -69,7 +81,9 @@ export function exitCodeOf(status: V1Status): number | undefined {
 }
 
 async function firstContainer(namespace: OwnedNamespace, pod: string): Promise<string> {
-  const current = await call(`read Pod ${namespace.name}/${pod}`, () => namespace.kube.core.readNamespacedPod({ name: pod, namespace: namespace.name }));
+  const current = await call(`read Pod ${namespace.name}/${pod}`, () =>
+    namespace.kube.core.readNamespacedPod({ name: pod, namespace: namespace.name }),
+  );
   const name = current.spec?.containers[0]?.name;
   if (!name) throw new Error(`Pod ${namespace.name}/${pod} has no containers`);
   return name;

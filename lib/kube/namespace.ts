@@ -21,14 +21,24 @@ export interface OwnedNamespace {
 
 /** "Ordered creation (negative control)" -> "ordered-creation-negative-control", at most `max` characters. */
 export function slug(text: string, max = 40): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/g, '') || 'scenario';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, max)
+      .replace(/-+$/g, '') || 'scenario'
+  );
 }
 
 export function newRunId(): string {
   return `${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-export async function createNamespace(kube: Kube, options: { scenario: string; runId: string }): Promise<OwnedNamespace> {
+export async function createNamespace(
+  kube: Kube,
+  options: { scenario: string; runId: string },
+): Promise<OwnedNamespace> {
   const name = `sts-${slug(options.scenario, 48)}-${randomBytes(3).toString('hex')}`;
   await call(`create Namespace ${name}`, () =>
     kube.core.createNamespace({
@@ -48,7 +58,10 @@ export async function createNamespace(kube: Kube, options: { scenario: string; r
 }
 
 /** Deletes the namespace and, unless `wait` is false, waits until the API server no longer has it. */
-export async function deleteNamespace(namespace: OwnedNamespace, options: { wait?: boolean; timeoutMs?: number } = {}): Promise<void> {
+export async function deleteNamespace(
+  namespace: OwnedNamespace,
+  options: { wait?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
   const { kube, name } = namespace;
   await assertOwned(kube, name, namespace.runId);
   try {

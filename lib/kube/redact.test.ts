@@ -30,7 +30,8 @@ describe('Redactor', () => {
 
   it('replaces Secret values and sensitive env literals in attached manifests', () => {
     const text = JSON.stringify(redactor.redactObjects(objects));
-    for (const secret of ['c3VwZXJzZWNyZXQ=', 'supersecret', 'tok-12345', 'hunter22']) expect(text).not.toContain(secret);
+    for (const secret of ['c3VwZXJzZWNyZXQ=', 'supersecret', 'tok-12345', 'hunter22'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('shop');
   });
 
@@ -39,6 +40,8 @@ describe('Redactor', () => {
   });
 
   it('scrubs the same values, decoded too, from logs', () => {
-    expect(redactor.scrub('login root/hunter22 ok; secret=supersecret; token tok-12345')).toBe('login root/<redacted> ok; secret=<redacted>; token <redacted>');
+    expect(redactor.scrub('login root/hunter22 ok; secret=supersecret; token tok-12345')).toBe(
+      'login root/<redacted> ok; secret=<redacted>; token <redacted>',
+    );
   });
 });

@@ -41,7 +41,8 @@ export class Redactor {
           if (values) for (const key of Object.keys(values)) values[key] = REDACTED;
         }
       }
-      for (const env of envVars(object)) if (SENSITIVE_ENV_NAME.test(env.name) && env.value !== undefined) env.value = REDACTED;
+      for (const env of envVars(object))
+        if (SENSITIVE_ENV_NAME.test(env.name) && env.value !== undefined) env.value = REDACTED;
     }
     return copies;
   }
@@ -49,7 +50,8 @@ export class Redactor {
   /** The text with every remembered value replaced. */
   scrub(text: string): string {
     let scrubbed = text;
-    for (const value of [...this.values].sort((a, b) => b.length - a.length)) scrubbed = scrubbed.split(value).join(REDACTED);
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      scrubbed = scrubbed.split(value).join(REDACTED);
     return scrubbed;
   }
 
@@ -60,7 +62,15 @@ export class Redactor {
 }
 
 function envVars(object: KubeObject): EnvVar[] {
-  const spec = object.spec as { containers?: Array<{ env?: EnvVar[] }>; initContainers?: Array<{ env?: EnvVar[] }>; template?: { spec?: { containers?: Array<{ env?: EnvVar[] }>; initContainers?: Array<{ env?: EnvVar[] }> } } } | undefined;
+  const spec = object.spec as
+    | {
+        containers?: Array<{ env?: EnvVar[] }>;
+        initContainers?: Array<{ env?: EnvVar[] }>;
+        template?: { spec?: { containers?: Array<{ env?: EnvVar[] }>; initContainers?: Array<{ env?: EnvVar[] }> } };
+      }
+    | undefined;
   const podSpec = object.kind === 'Pod' ? spec : spec?.template?.spec;
-  return [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].flatMap((container) => container.env ?? []);
+  return [...(podSpec?.containers ?? []), ...(podSpec?.initContainers ?? [])].flatMap(
+    (container) => container.env ?? [],
+  );
 }

@@ -1,4 +1,11 @@
-import { PatchStrategy, setHeaderOptions, type CoreV1Event, type V1PersistentVolumeClaim, type V1Pod, type V1StatefulSet } from '@kubernetes/client-node';
+import {
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type V1PersistentVolumeClaim,
+  type V1Pod,
+  type V1StatefulSet,
+} from '@kubernetes/client-node';
 import { call, isNotFound } from './client.js';
 import type { OwnedNamespace } from './namespace.js';
 
@@ -10,31 +17,47 @@ import type { OwnedNamespace } from './namespace.js';
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export function getStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet> {
-  return call(`read StatefulSet ${namespace.name}/${name}`, () => namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name }));
+  return call(`read StatefulSet ${namespace.name}/${name}`, () =>
+    namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name }),
+  );
 }
 
 /** Sets spec.replicas through the scale subresource, as `kubectl scale` does. */
 export async function scaleStatefulSet(namespace: OwnedNamespace, name: string, replicas: number): Promise<void> {
   await call(`scale StatefulSet ${namespace.name}/${name} to ${replicas}`, () =>
-    namespace.kube.apps.patchNamespacedStatefulSetScale({ name, namespace: namespace.name, body: { spec: { replicas } } }, MERGE_PATCH),
+    namespace.kube.apps.patchNamespacedStatefulSetScale(
+      { name, namespace: namespace.name, body: { spec: { replicas } } },
+      MERGE_PATCH,
+    ),
   );
 }
 
 /** A JSON merge patch of the StatefulSet (RFC 7386): objects merge, lists are replaced. */
-export async function patchStatefulSet(namespace: OwnedNamespace, name: string, patch: object, what: string): Promise<V1StatefulSet> {
+export async function patchStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  patch: object,
+  what: string,
+): Promise<V1StatefulSet> {
   return call(`patch StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSet({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
   );
 }
 
-export async function deleteStatefulSet(namespace: OwnedNamespace, name: string, propagationPolicy: 'Orphan' | 'Background' | 'Foreground'): Promise<void> {
+export async function deleteStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  propagationPolicy: 'Orphan' | 'Background' | 'Foreground',
+): Promise<void> {
   await call(`delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`, () =>
     namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
   );
 }
 
 export function getPod(namespace: OwnedNamespace, name: string): Promise<V1Pod> {
-  return call(`read Pod ${namespace.name}/${name}`, () => namespace.kube.core.readNamespacedPod({ name, namespace: namespace.name }));
+  return call(`read Pod ${namespace.name}/${name}`, () =>
+    namespace.kube.core.readNamespacedPod({ name, namespace: namespace.name }),
+  );
 }
 
 /** The pod, or undefined if there is none of that name. */
@@ -54,9 +77,17 @@ export async function listPods(namespace: OwnedNamespace, labelSelector?: string
   return list.items;
 }
 
-export async function deletePod(namespace: OwnedNamespace, name: string, options: { gracePeriodSeconds?: number } = {}): Promise<void> {
+export async function deletePod(
+  namespace: OwnedNamespace,
+  name: string,
+  options: { gracePeriodSeconds?: number } = {},
+): Promise<void> {
   await call(`delete Pod ${namespace.name}/${name}`, () =>
-    namespace.kube.core.deleteNamespacedPod({ name, namespace: namespace.name, gracePeriodSeconds: options.gracePeriodSeconds }),
+    namespace.kube.core.deleteNamespacedPod({
+      name,
+      namespace: namespace.name,
+      gracePeriodSeconds: options.gracePeriodSeconds,
+    }),
   );
 }
 
@@ -67,22 +98,40 @@ export function getClaim(namespace: OwnedNamespace, name: string): Promise<V1Per
 }
 
 export async function listEvents(namespace: OwnedNamespace): Promise<CoreV1Event[]> {
-  const list = await call(`list Events in ${namespace.name}`, () => namespace.kube.core.listNamespacedEvent({ namespace: namespace.name }));
+  const list = await call(`list Events in ${namespace.name}`, () =>
+    namespace.kube.core.listNamespacedEvent({ namespace: namespace.name }),
+  );
   return list.items;
 }
 
-export async function podLogs(namespace: OwnedNamespace, pod: string, container: string, options: { previous?: boolean } = {}): Promise<string> {
+export async function podLogs(
+  namespace: OwnedNamespace,
+  pod: string,
+  container: string,
+  options: { previous?: boolean } = {},
+): Promise<string> {
   return call(`read logs of Pod ${namespace.name}/${pod} (${container})`, () =>
-    namespace.kube.core.readNamespacedPodLog({ name: pod, namespace: namespace.name, container, timestamps: true, previous: options.previous }),
+    namespace.kube.core.readNamespacedPodLog({
+      name: pod,
+      namespace: namespace.name,
+      container,
+      timestamps: true,
+      previous: options.previous,
+    }),
   );
 }
 
 /** Cluster-wide reads for smoke checks: nodes, kube-system pods, storage classes, events of any namespace. */
 export const clusterReads = {
   nodes: async (kube: OwnedNamespace['kube']) => (await call('list Nodes', () => kube.core.listNode())).items,
-  podsIn: async (kube: OwnedNamespace['kube'], namespace: string) => (await call(`list Pods in ${namespace}`, () => kube.core.listNamespacedPod({ namespace }))).items,
-  eventsIn: async (kube: OwnedNamespace['kube'], namespace: string) => (await call(`list Events in ${namespace}`, () => kube.core.listNamespacedEvent({ namespace }))).items,
-  allEvents: async (kube: OwnedNamespace['kube']) => (await call('list Events in all namespaces', () => kube.core.listEventForAllNamespaces())).items,
-  allPods: async (kube: OwnedNamespace['kube']) => (await call('list Pods in all namespaces', () => kube.core.listPodForAllNamespaces())).items,
-  storageClasses: async (kube: OwnedNamespace['kube']) => (await call('list StorageClasses', () => kube.storage.listStorageClass())).items,
+  podsIn: async (kube: OwnedNamespace['kube'], namespace: string) =>
+    (await call(`list Pods in ${namespace}`, () => kube.core.listNamespacedPod({ namespace }))).items,
+  eventsIn: async (kube: OwnedNamespace['kube'], namespace: string) =>
+    (await call(`list Events in ${namespace}`, () => kube.core.listNamespacedEvent({ namespace }))).items,
+  allEvents: async (kube: OwnedNamespace['kube']) =>
+    (await call('list Events in all namespaces', () => kube.core.listEventForAllNamespaces())).items,
+  allPods: async (kube: OwnedNamespace['kube']) =>
+    (await call('list Pods in all namespaces', () => kube.core.listPodForAllNamespaces())).items,
+  storageClasses: async (kube: OwnedNamespace['kube']) =>
+    (await call('list StorageClasses', () => kube.storage.listStorageClass())).items,
 };

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RawObject } from './records.js';
 import { TimelineRecorder, type OpenWatch, type ResourceSource, type WatchEnd } from './recorder.js';
 
-const pod = (name: string, rv: number): RawObject => ({ metadata: { name, uid: `uid-${name}`, resourceVersion: String(rv) } });
+const pod = (name: string, rv: number): RawObject => ({
+  metadata: { name, uid: `uid-${name}`, resourceVersion: String(rv) },
+});
 
 /**
  * A source that plays a script: each list returns the next listing; each watch emits the next
@@ -40,28 +42,46 @@ class ScriptedSource implements ResourceSource {
 
   /** Resolves once the source has served `count` watches. */
   async servedWatches(count: number): Promise<void> {
-    for (let turn = 0; turn < 1000 && this.watchesFrom.length < count; turn++) await new Promise((resolve) => setImmediate(resolve));
+    for (let turn = 0; turn < 1000 && this.watchesFrom.length < count; turn++)
+      await new Promise((resolve) => setImmediate(resolve));
     if (this.watchesFrom.length < count) throw new Error(`only ${this.watchesFrom.length} watches were opened`);
   }
 }
 
 async function record(source: ScriptedSource, untilWatches: number) {
   let clock = 1000;
-  const recorder = await TimelineRecorder.startWith('ns', () => source, { resources: ['pods'], now: () => (clock += 10), retryDelayMs: 1 });
+  const recorder = await TimelineRecorder.startWith('ns', () => source, {
+    resources: ['pods'],
+    now: () => (clock += 10),
+    retryDelayMs: 1,
+  });
   await source.servedWatches(untilWatches);
   return { recording: await recorder.stop(), notes: recorder.notes };
 }
 
 describe('TimelineRecorder', () => {
   it('lists first, then watches from the list resourceVersion, recording both in arrival order', async () => {
-    const source = new ScriptedSource([{ items: [pod('web-0', 5)], resourceVersion: '7' }], [{ events: [['ADDED', pod('web-1', 8)], ['MODIFIED', pod('web-1', 9)]], end: 'stay-open' }]);
+    const source = new ScriptedSource(
+      [{ items: [pod('web-0', 5)], resourceVersion: '7' }],
+      [
+        {
+          events: [
+            ['ADDED', pod('web-1', 8)],
+            ['MODIFIED', pod('web-1', 9)],
+          ],
+          end: 'stay-open',
+        },
+      ],
+    );
     const { recording } = await record(source, 1);
     expect(source.watchesFrom).toEqual(['7']);
-    expect(recording.records.map((r) => [r.type, r.object.metadata?.name, r.object.metadata?.resourceVersion])).toEqual([
-      ['SYNC', 'web-0', '5'],
-      ['ADDED', 'web-1', '8'],
-      ['MODIFIED', 'web-1', '9'],
-    ]);
+    expect(recording.records.map((r) => [r.type, r.object.metadata?.name, r.object.metadata?.resourceVersion])).toEqual(
+      [
+        ['SYNC', 'web-0', '5'],
+        ['ADDED', 'web-1', '8'],
+        ['MODIFIED', 'web-1', '9'],
+      ],
+    );
     expect(recording.gaps).toEqual([]);
   });
 
@@ -69,7 +89,13 @@ describe('TimelineRecorder', () => {
     const source = new ScriptedSource(
       [{ items: [], resourceVersion: '10' }],
       [
-        { events: [['ADDED', pod('web-0', 11)], ['BOOKMARK', { metadata: { resourceVersion: '15' } }]], end: { kind: 'closed' } },
+        {
+          events: [
+            ['ADDED', pod('web-0', 11)],
+            ['BOOKMARK', { metadata: { resourceVersion: '15' } }],
+          ],
+          end: { kind: 'closed' },
+        },
         { events: [['MODIFIED', pod('web-0', 16)]], end: 'stay-open' },
       ],
     );
@@ -103,7 +129,10 @@ describe('TimelineRecorder', () => {
         { items: [], resourceVersion: '10' },
         { items: [], resourceVersion: '50' },
       ],
-      [{ events: [], end: { kind: 'gone' } }, { events: [], end: 'stay-open' }],
+      [
+        { events: [], end: { kind: 'gone' } },
+        { events: [], end: 'stay-open' },
+      ],
     );
     const { recording } = await record(source, 2);
     expect(source.watchesFrom).toEqual(['10', '50']);
@@ -111,15 +140,26 @@ describe('TimelineRecorder', () => {
   });
 
   it('reopens after a failed watch, from the same resourceVersion, and notes the failure', async () => {
-    const source = new ScriptedSource([{ items: [], resourceVersion: '10' }], [{ events: [], end: { kind: 'error', message: 'ECONNRESET' } }, { events: [], end: 'stay-open' }]);
+    const source = new ScriptedSource(
+      [{ items: [], resourceVersion: '10' }],
+      [
+        { events: [], end: { kind: 'error', message: 'ECONNRESET' } },
+        { events: [], end: 'stay-open' },
+      ],
+    );
     const { notes } = await record(source, 2);
     expect(source.watchesFrom).toEqual(['10', '10']);
     expect(notes).toEqual(['pods: ECONNRESET']);
   });
 
   it('drops managedFields, which only bloat the evidence', async () => {
-    const withFields = { metadata: { name: 'web-0', resourceVersion: '3', managedFields: [{ manager: 'x' }] } } as RawObject;
-    const source = new ScriptedSource([{ items: [withFields], resourceVersion: '3' }], [{ events: [], end: 'stay-open' }]);
+    const withFields = {
+      metadata: { name: 'web-0', resourceVersion: '3', managedFields: [{ manager: 'x' }] },
+    } as RawObject;
+    const source = new ScriptedSource(
+      [{ items: [withFields], resourceVersion: '3' }],
+      [{ events: [], end: 'stay-open' }],
+    );
     const { recording } = await record(source, 1);
     expect(recording.records[0]?.object.metadata).toEqual({ name: 'web-0', resourceVersion: '3' });
   });

@@ -6,7 +6,8 @@ import type { RawObject, RecorderGap, Recording, RecordType, WatchedResource, Wa
 import { WATCHED_RESOURCES } from './records.js';
 
 /** How a watch stream ended. */
-export type WatchEnd = { readonly kind: 'closed' } | { readonly kind: 'gone' } | { readonly kind: 'error'; readonly message: string };
+export type WatchEnd =
+  { readonly kind: 'closed' } | { readonly kind: 'gone' } | { readonly kind: 'error'; readonly message: string };
 
 export interface OpenWatch {
   /** Settles once, when the stream ends for any reason. */
@@ -39,7 +40,10 @@ export class TimelineRecorder {
   private seq = 0;
   private startedAt = 0;
 
-  private constructor(private readonly namespace: string, private readonly now: () => number) {}
+  private constructor(
+    private readonly namespace: string,
+    private readonly now: () => number,
+  ) {}
 
   /** Resolves once every resource has been listed and its first watch is open. */
   static async start(namespace: OwnedNamespace): Promise<TimelineRecorder> {
@@ -47,7 +51,11 @@ export class TimelineRecorder {
   }
 
   /** The same, over any sources: how the unit tests drive it. */
-  static async startWith(namespace: string, sources: SourceFactory, options: { resources?: readonly WatchedResource[]; now?: () => number; retryDelayMs?: number } = {}): Promise<TimelineRecorder> {
+  static async startWith(
+    namespace: string,
+    sources: SourceFactory,
+    options: { resources?: readonly WatchedResource[]; now?: () => number; retryDelayMs?: number } = {},
+  ): Promise<TimelineRecorder> {
     const recorder = new TimelineRecorder(namespace, options.now ?? Date.now);
     recorder.startedAt = recorder.now();
     const opened = (options.resources ?? WATCHED_RESOURCES).map((resource) => {
@@ -62,7 +70,13 @@ export class TimelineRecorder {
 
   /** Everything recorded so far, without stopping. */
   snapshot(): Recording {
-    return { namespace: this.namespace, startedAt: this.startedAt, stoppedAt: this.now(), records: [...this.records], gaps: [...this.gaps] };
+    return {
+      namespace: this.namespace,
+      startedAt: this.startedAt,
+      stoppedAt: this.now(),
+      records: [...this.records],
+      gaps: [...this.gaps],
+    };
   }
 
   /** Stops every watch and returns the recording. */
@@ -89,7 +103,12 @@ export class TimelineRecorder {
     return resourceVersion;
   }
 
-  private async follow(resource: WatchedResource, source: ResourceSource, opened: () => void, retryDelayMs: number): Promise<void> {
+  private async follow(
+    resource: WatchedResource,
+    source: ResourceSource,
+    opened: () => void,
+    retryDelayMs: number,
+  ): Promise<void> {
     let announced = false;
     const announce = () => {
       if (!announced) opened();

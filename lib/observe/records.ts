@@ -5,7 +5,13 @@
  */
 export type WatchedResource = 'pods' | 'persistentvolumeclaims' | 'statefulsets' | 'controllerrevisions' | 'events';
 
-export const WATCHED_RESOURCES: readonly WatchedResource[] = ['pods', 'persistentvolumeclaims', 'statefulsets', 'controllerrevisions', 'events'];
+export const WATCHED_RESOURCES: readonly WatchedResource[] = [
+  'pods',
+  'persistentvolumeclaims',
+  'statefulsets',
+  'controllerrevisions',
+  'events',
+];
 
 /**
  * SYNC: the object as a list returned it (at the start, or after a 410 Gone relist).

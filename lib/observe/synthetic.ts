@@ -14,7 +14,10 @@ export class SyntheticHistory {
   private uidCounter = 0;
   private revision = 'web-rev1';
 
-  constructor(readonly setName = 'web', readonly namespace = 'sts-test') {}
+  constructor(
+    readonly setName = 'web',
+    readonly namespace = 'sts-test',
+  ) {}
 
   /** Later pods get this controller-revision-hash. */
   useRevision(revision: string): this {
@@ -70,7 +73,11 @@ export class SyntheticHistory {
 
   requestDeletion(ordinal: number, graceSeconds = 30): this {
     return this.change(ordinal, (pod) => {
-      pod.metadata = { ...pod.metadata, deletionTimestamp: new Date(this.clock + graceSeconds * 1000).toISOString(), deletionGracePeriodSeconds: graceSeconds };
+      pod.metadata = {
+        ...pod.metadata,
+        deletionTimestamp: new Date(this.clock + graceSeconds * 1000).toISOString(),
+        deletionGracePeriodSeconds: graceSeconds,
+      };
     });
   }
 
@@ -88,7 +95,13 @@ export class SyntheticHistory {
   }
 
   recording(): Recording {
-    return { namespace: this.namespace, startedAt: 1_700_000_000_000, stoppedAt: this.clock, records: [...this.records], gaps: [] };
+    return {
+      namespace: this.namespace,
+      startedAt: 1_700_000_000_000,
+      stoppedAt: this.clock,
+      records: [...this.records],
+      gaps: [],
+    };
   }
 
   private change(ordinal: number, mutate: (pod: RawObject) => void): this {
@@ -104,12 +117,20 @@ export class SyntheticHistory {
     this.clock += 250;
     pod.metadata = { ...pod.metadata, resourceVersion: String(this.rv) };
     if (type !== 'DELETED') this.pods.set(ordinal, pod);
-    this.records.push({ seq: this.seq++, resource: 'pods', type, receivedAt: this.clock, object: structuredClone(pod) });
+    this.records.push({
+      seq: this.seq++,
+      resource: 'pods',
+      type,
+      receivedAt: this.clock,
+      object: structuredClone(pod),
+    });
     return this;
   }
 
   private setCondition(pod: RawObject, type: string, status: string) {
-    const conditions = (((pod.status ?? {}) as { conditions?: Array<Record<string, string>> }).conditions ?? []).filter((c) => c.type !== type);
+    const conditions = (((pod.status ?? {}) as { conditions?: Array<Record<string, string>> }).conditions ?? []).filter(
+      (c) => c.type !== type,
+    );
     conditions.push({ type, status, lastTransitionTime: this.serverTime() });
     pod.status = { ...pod.status, conditions };
   }

@@ -10,10 +10,20 @@ describe('buildTimeline', () => {
     const shuffled: Recording = { ...recording, records: [...recording.records].reverse() };
     const timeline = buildTimeline(shuffled, 'web');
     expect(timeline.podEvents.map((event) => `${event.pod}:${event.transition}`)).toEqual([
-      'web-0:created', 'web-0:scheduled', 'web-0:running', 'web-0:ready',
-      'web-1:created', 'web-1:scheduled', 'web-1:running', 'web-1:ready',
+      'web-0:created',
+      'web-0:scheduled',
+      'web-0:running',
+      'web-0:ready',
+      'web-1:created',
+      'web-1:scheduled',
+      'web-1:running',
+      'web-1:ready',
     ]);
-    expect(timeline.podEvents.every((event, index, all) => index === 0 || (all[index - 1] as typeof event).at.rv <= event.at.rv)).toBe(true);
+    expect(
+      timeline.podEvents.every(
+        (event, index, all) => index === 0 || (all[index - 1] as typeof event).at.rv <= event.at.rv,
+      ),
+    ).toBe(true);
   });
 
   it('keeps one life per UID, so a recreated pod is a new incarnation with its own revision', () => {
@@ -23,14 +33,25 @@ describe('buildTimeline', () => {
       ['uid-0-1', 'web-rev1'],
       ['uid-0-2', 'web-rev2'],
     ]);
-    expect(timeline.pods[0]?.events.map((event) => event.transition)).toEqual(['created', 'scheduled', 'running', 'ready', 'deletionRequested', 'deleted']);
+    expect(timeline.pods[0]?.events.map((event) => event.transition)).toEqual([
+      'created',
+      'scheduled',
+      'running',
+      'ready',
+      'deletionRequested',
+      'deleted',
+    ]);
   });
 
   it('reports the time deletion was requested, not the end of the grace period', () => {
     const history = new SyntheticHistory().bringUp(0).requestDeletion(0, 30);
-    const request = buildTimeline(history.recording(), 'web').podEvents.find((event) => event.transition === 'deletionRequested');
+    const request = buildTimeline(history.recording(), 'web').podEvents.find(
+      (event) => event.transition === 'deletionRequested',
+    );
     const record = history.recording().records.at(-1);
-    expect(Date.parse(request?.at.serverTime ?? '')).toBe(Date.parse(String(record?.object.metadata?.deletionTimestamp)) - 30_000);
+    expect(Date.parse(request?.at.serverTime ?? '')).toBe(
+      Date.parse(String(record?.object.metadata?.deletionTimestamp)) - 30_000,
+    );
   });
 
   it('marks a DELETED without a prior deletionTimestamp (grace period 0) as requested and deleted', () => {

@@ -18,7 +18,8 @@ export interface Moment {
   readonly receivedAt: number;
 }
 
-export type PodTransition = 'created' | 'scheduled' | 'running' | 'ready' | 'notReady' | 'deletionRequested' | 'deleted';
+export type PodTransition =
+  'created' | 'scheduled' | 'running' | 'ready' | 'notReady' | 'deletionRequested' | 'deleted';
 
 export interface PodEvent {
   readonly at: Moment;
@@ -115,7 +116,9 @@ function momentOf(record: WatchRecord, serverTime?: string): Moment {
 export function ordinalOf(object: RawObject, setName: string): number | undefined {
   const label = object.metadata?.labels?.['apps.kubernetes.io/pod-index'];
   if (label !== undefined && /^\d+$/.test(label)) return Number(label);
-  const match = new RegExp(`^${setName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(object.metadata?.name ?? '');
+  const match = new RegExp(`^${setName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`).exec(
+    object.metadata?.name ?? '',
+  );
   return match ? Number(match[1]) : undefined;
 }
 
@@ -150,8 +153,13 @@ function conditionTime(object: RawObject, type: string): string | undefined {
 }
 
 function runningSince(object: RawObject): string | undefined {
-  const statuses = ((object.status ?? {}) as { containerStatuses?: Array<{ state?: { running?: { startedAt?: string } } }> }).containerStatuses ?? [];
-  const started = statuses.map((s) => s.state?.running?.startedAt).filter((t): t is string => Boolean(t)).sort();
+  const statuses =
+    ((object.status ?? {}) as { containerStatuses?: Array<{ state?: { running?: { startedAt?: string } } }> })
+      .containerStatuses ?? [];
+  const started = statuses
+    .map((s) => s.state?.running?.startedAt)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   return started[started.length - 1];
 }
 
@@ -164,8 +172,11 @@ function deletionRequestTime(object: RawObject): string | undefined {
 }
 
 function claimNames(object: RawObject): string[] {
-  const volumes = ((object.spec ?? {}) as { volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }> }).volumes ?? [];
-  return volumes.map((volume) => volume.persistentVolumeClaim?.claimName).filter((name): name is string => Boolean(name));
+  const volumes =
+    ((object.spec ?? {}) as { volumes?: Array<{ persistentVolumeClaim?: { claimName?: string } }> }).volumes ?? [];
+  return volumes
+    .map((volume) => volume.persistentVolumeClaim?.claimName)
+    .filter((name): name is string => Boolean(name));
 }
 
 function isOwnedBySet(object: RawObject, setName: string): boolean {
@@ -176,10 +187,15 @@ function isOwnedBySet(object: RawObject, setName: string): boolean {
 }
 
 export function buildTimeline(recording: Recording, statefulSet: string): Timeline {
-  const records = [...recording.records].sort((a, b) => resourceVersionOf(a.object) - resourceVersionOf(b.object) || a.seq - b.seq);
+  const records = [...recording.records].sort(
+    (a, b) => resourceVersionOf(a.object) - resourceVersionOf(b.object) || a.seq - b.seq,
+  );
 
   // Pods: one life per UID, transitions from successive states.
-  const lives = new Map<string, { life: Omit<PodLife, 'events'>; events: PodEvent[]; last?: PodState; deleted: boolean }>();
+  const lives = new Map<
+    string,
+    { life: Omit<PodLife, 'events'>; events: PodEvent[]; last?: PodState; deleted: boolean }
+  >();
   for (const record of records) {
     if (record.resource !== 'pods') continue;
     const object = record.object;
@@ -194,7 +210,14 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
       entry?.events.push({ at: momentOf(record, serverTime), pod: name, ordinal, uid, transition, revision });
     if (!entry) {
       entry = {
-        life: { pod: name, ordinal, uid, revision, claims: claimNames(object), preexisting: record.type === 'SYNC' && !isRelist(recording, record) },
+        life: {
+          pod: name,
+          ordinal,
+          uid,
+          revision,
+          claims: claimNames(object),
+          preexisting: record.type === 'SYNC' && !isRelist(recording, record),
+        },
         events: [],
         deleted: false,
       };
@@ -204,7 +227,12 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
     if (entry.deleted) continue;
     const spec = (object.spec ?? {}) as { nodeName?: string };
     const ip = ((object.status ?? {}) as { podIP?: string }).podIP;
-    entry.life = { ...entry.life, node: spec.nodeName ?? entry.life.node, ip: ip ?? entry.life.ip, revision: revision ?? entry.life.revision };
+    entry.life = {
+      ...entry.life,
+      node: spec.nodeName ?? entry.life.node,
+      ip: ip ?? entry.life.ip,
+      revision: revision ?? entry.life.revision,
+    };
     const state = podState(object);
     const before = entry.last ?? { scheduled: false, running: false, ready: false, terminating: false };
     if (state.scheduled && !before.scheduled) add('scheduled', conditionTime(object, 'PodScheduled'));
@@ -229,7 +257,11 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
   for (const record of records) {
     const object = record.object;
     if (record.resource === 'statefulsets' && object.metadata?.name === statefulSet) {
-      const spec = (object.spec ?? {}) as { replicas?: number; podManagementPolicy?: string; updateStrategy?: { rollingUpdate?: { partition?: number } } };
+      const spec = (object.spec ?? {}) as {
+        replicas?: number;
+        podManagementPolicy?: string;
+        updateStrategy?: { rollingUpdate?: { partition?: number } };
+      };
       const status = (object.status ?? {}) as Record<string, unknown>;
       statuses.push({
         at: momentOf(record),
@@ -253,7 +285,13 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
       if (!entry) {
         const ordinalMatch = new RegExp(`-${statefulSet}-(\\d+)$`).exec(name);
         entry = {
-          claim: { name, uid, ordinal: ordinalMatch ? Number(ordinalMatch[1]) : undefined, created: momentOf(record, object.metadata?.creationTimestamp), preexisting: record.type === 'SYNC' && !isRelist(recording, record) },
+          claim: {
+            name,
+            uid,
+            ordinal: ordinalMatch ? Number(ordinalMatch[1]) : undefined,
+            created: momentOf(record, object.metadata?.creationTimestamp),
+            preexisting: record.type === 'SYNC' && !isRelist(recording, record),
+          },
           phases: [],
         };
         claims.set(uid, entry);
@@ -261,15 +299,32 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
       const volumeName = ((object.spec ?? {}) as { volumeName?: string }).volumeName;
       if (volumeName) entry.claim = { ...entry.claim, volumeName };
       const phase = ((object.status ?? {}) as { phase?: string }).phase;
-      if (phase && entry.phases[entry.phases.length - 1]?.phase !== phase) entry.phases.push({ at: momentOf(record), phase });
+      if (phase && entry.phases[entry.phases.length - 1]?.phase !== phase)
+        entry.phases.push({ at: momentOf(record), phase });
       if (record.type === 'DELETED') entry.claim = { ...entry.claim, deleted: momentOf(record) };
     } else if (record.resource === 'controllerrevisions' && record.type !== 'DELETED') {
       const name = object.metadata?.name;
-      if (name && !revisions.some((known) => known.name === name) && (object.metadata?.ownerReferences ?? []).some((owner) => owner.name === statefulSet)) {
-        revisions.push({ name, revision: Number((object as { revision?: number }).revision ?? 0), created: momentOf(record, object.metadata?.creationTimestamp) });
+      if (
+        name &&
+        !revisions.some((known) => known.name === name) &&
+        (object.metadata?.ownerReferences ?? []).some((owner) => owner.name === statefulSet)
+      ) {
+        revisions.push({
+          name,
+          revision: Number((object as { revision?: number }).revision ?? 0),
+          created: momentOf(record, object.metadata?.creationTimestamp),
+        });
       }
     } else if (record.resource === 'events' && record.type !== 'DELETED') {
-      const event = object as RawObject & { type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; involvedObject?: { kind?: string; name?: string } };
+      const event = object as RawObject & {
+        type?: string;
+        reason?: string;
+        message?: string;
+        count?: number;
+        lastTimestamp?: string;
+        eventTime?: string;
+        involvedObject?: { kind?: string; name?: string };
+      };
       events.push({
         at: momentOf(record, event.lastTimestamp ?? event.eventTime ?? undefined),
         type: event.type,
@@ -302,10 +357,22 @@ function isRelist(recording: Recording, record: WatchRecord): boolean {
 
 /** Orders pod events by resourceVersion; within one object state, in lifecycle order. */
 export function compareEvents(a: PodEvent, b: PodEvent): number {
-  return a.at.rv - b.at.rv || TRANSITION_ORDER.indexOf(a.transition) - TRANSITION_ORDER.indexOf(b.transition) || a.ordinal - b.ordinal;
+  return (
+    a.at.rv - b.at.rv ||
+    TRANSITION_ORDER.indexOf(a.transition) - TRANSITION_ORDER.indexOf(b.transition) ||
+    a.ordinal - b.ordinal
+  );
 }
 
-const TRANSITION_ORDER: readonly PodTransition[] = ['created', 'scheduled', 'running', 'ready', 'notReady', 'deletionRequested', 'deleted'];
+const TRANSITION_ORDER: readonly PodTransition[] = [
+  'created',
+  'scheduled',
+  'running',
+  'ready',
+  'notReady',
+  'deletionRequested',
+  'deleted',
+];
 
 /** A marker in the timeline: everything after it, in resourceVersion order. */
 export interface Window {
@@ -322,34 +389,64 @@ export function inWindow(moment: Moment, window: Window): boolean {
 }
 
 /** What every ordinal's pod looked like just before `rv` (strictly earlier events only). */
-export function stateBefore(timeline: Timeline, rv: number): Map<number, { pod: PodLife; state: PodState & { exists: boolean } }> {
+export function stateBefore(
+  timeline: Timeline,
+  rv: number,
+): Map<number, { pod: PodLife; state: PodState & { exists: boolean } }> {
   const states = new Map<number, { pod: PodLife; state: PodState & { exists: boolean } }>();
   for (const event of timeline.podEvents) {
     if (event.at.rv >= rv) break;
     const pod = timeline.pods.find((life) => life.uid === event.uid) as PodLife;
     const current = states.get(event.ordinal);
-    const base = current && current.pod.uid === event.uid ? current.state : { exists: true, scheduled: false, running: false, ready: false, terminating: false };
+    const base =
+      current && current.pod.uid === event.uid
+        ? current.state
+        : { exists: true, scheduled: false, running: false, ready: false, terminating: false };
     const next = { ...base };
     switch (event.transition) {
-      case 'created': next.exists = true; break;
-      case 'scheduled': next.scheduled = true; break;
-      case 'running': next.running = true; break;
-      case 'ready': next.ready = true; break;
-      case 'notReady': next.ready = false; break;
-      case 'deletionRequested': next.terminating = true; break;
-      case 'deleted': next.exists = false; next.ready = false; next.running = false; break;
+      case 'created':
+        next.exists = true;
+        break;
+      case 'scheduled':
+        next.scheduled = true;
+        break;
+      case 'running':
+        next.running = true;
+        break;
+      case 'ready':
+        next.ready = true;
+        break;
+      case 'notReady':
+        next.ready = false;
+        break;
+      case 'deletionRequested':
+        next.terminating = true;
+        break;
+      case 'deleted':
+        next.exists = false;
+        next.ready = false;
+        next.running = false;
+        break;
     }
     // A new incarnation replaces a deleted one; a stale event of an old one never overrides a newer pod.
-    if (!current || current.pod.uid === event.uid || event.transition === 'created') states.set(event.ordinal, { pod, state: next });
+    if (!current || current.pod.uid === event.uid || event.transition === 'created')
+      states.set(event.ordinal, { pod, state: next });
   }
   return states;
 }
 
 /** "web-1 (uid 3f2a91c0) Running, not Ready" */
-export function describeState(entry: { pod: PodLife; state: PodState & { exists: boolean } } | undefined, ordinal: number, setName: string): string {
+export function describeState(
+  entry: { pod: PodLife; state: PodState & { exists: boolean } } | undefined,
+  ordinal: number,
+  setName: string,
+): string {
   if (!entry || !entry.state.exists) return `${setName}-${ordinal} did not exist`;
   const { state } = entry;
-  const parts = [state.running ? 'Running' : state.scheduled ? 'scheduled, not Running' : 'Pending', state.ready ? 'Ready' : 'not Ready'];
+  const parts = [
+    state.running ? 'Running' : state.scheduled ? 'scheduled, not Running' : 'Pending',
+    state.ready ? 'Ready' : 'not Ready',
+  ];
   if (state.terminating) parts.push('terminating');
   return `${entry.pod.pod} (uid ${entry.pod.uid.slice(0, 8)}) was ${parts.join(', ')}`;
 }

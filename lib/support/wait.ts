@@ -9,7 +9,11 @@ import { formatDuration } from './format.js';
 export type Check<T> = () => Promise<{ done: true; value: T } | { done: false; observed: string }>;
 
 export class WaitTimeoutError extends Error {
-  constructor(readonly condition: string, readonly seconds: number, readonly lastObserved: string) {
+  constructor(
+    readonly condition: string,
+    readonly seconds: number,
+    readonly lastObserved: string,
+  ) {
     super(`timed out after ${formatDuration(seconds)} waiting for ${condition}; last observed: ${lastObserved}`);
     this.name = 'WaitTimeoutError';
   }
@@ -76,8 +80,14 @@ export async function withDeadline<T>(what: string, timeoutMs: number, promise: 
 }
 
 export class ConditionBrokenError extends Error {
-  constructor(readonly condition: string, readonly afterSeconds: number, readonly observed: string) {
-    super(`expected ${condition} for the whole window, but after ${formatDuration(afterSeconds)} observed: ${observed}`);
+  constructor(
+    readonly condition: string,
+    readonly afterSeconds: number,
+    readonly observed: string,
+  ) {
+    super(
+      `expected ${condition} for the whole window, but after ${formatDuration(afterSeconds)} observed: ${observed}`,
+    );
     this.name = 'ConditionBrokenError';
   }
 }
@@ -87,11 +97,22 @@ export class ConditionBrokenError extends Error {
  * fails at the first check where it does not. Only meaningful after the actor has observed the
  * change (see controllerObserved); scenarios prove the rest from the recorded timeline.
  */
-export function holdsFor(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs = 500): Promise<void> {
+export function holdsFor(
+  condition: string,
+  durationMs: number,
+  check: () => Promise<{ holds: boolean; observed: string }>,
+  intervalMs = 500,
+): Promise<void> {
   return countedAsWaiting((started) => keepChecking(condition, durationMs, check, intervalMs, started));
 }
 
-async function keepChecking(condition: string, durationMs: number, check: () => Promise<{ holds: boolean; observed: string }>, intervalMs: number, started: number): Promise<void> {
+async function keepChecking(
+  condition: string,
+  durationMs: number,
+  check: () => Promise<{ holds: boolean; observed: string }>,
+  intervalMs: number,
+  started: number,
+): Promise<void> {
   for (;;) {
     const outcome = await check();
     const elapsed = Date.now() - started;

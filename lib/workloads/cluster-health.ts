@@ -26,20 +26,34 @@ export async function readClusterHealth(kube: Kube): Promise<ClusterHealth> {
     clusterReads.allPods(kube),
   ]);
   const pullEvents = events
-    .filter((event) => event.reason === 'Pulling' || ((event.reason === 'Failed' || event.reason === 'BackOff') && /pull/i.test(event.message ?? '')) || (event.reason === 'Pulled' && !/already present/i.test(event.message ?? '')))
+    .filter(
+      (event) =>
+        event.reason === 'Pulling' ||
+        ((event.reason === 'Failed' || event.reason === 'BackOff') && /pull/i.test(event.message ?? '')) ||
+        (event.reason === 'Pulled' && !/already present/i.test(event.message ?? '')),
+    )
     .map((event) => `${event.metadata?.namespace}/${event.involvedObject.name}: ${event.reason}: ${event.message}`);
   const pullFailures = pods.flatMap((pod) =>
     [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])]
       .filter((status) => ['ErrImagePull', 'ImagePullBackOff'].includes(status.state?.waiting?.reason ?? ''))
-      .map((status) => `${pod.metadata?.namespace}/${pod.metadata?.name}/${status.name}: ${status.state?.waiting?.reason} ${status.image}`),
+      .map(
+        (status) =>
+          `${pod.metadata?.namespace}/${pod.metadata?.name}/${status.name}: ${status.state?.waiting?.reason} ${status.image}`,
+      ),
   );
   return {
     nodes: nodes.map((node) => ({
       name: node.metadata?.name ?? '',
-      ready: node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false,
+      ready:
+        node.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ??
+        false,
       kubelet: node.status?.nodeInfo?.kubeletVersion ?? '',
     })),
-    systemPods: systemPods.map((pod) => ({ name: pod.metadata?.name ?? '', phase: pod.status?.phase ?? '', ready: isPodReady(pod) })),
+    systemPods: systemPods.map((pod) => ({
+      name: pod.metadata?.name ?? '',
+      phase: pod.status?.phase ?? '',
+      ready: isPodReady(pod),
+    })),
     storageClasses: storageClasses.map((storageClass) => ({
       name: storageClass.metadata?.name ?? '',
       isDefault: storageClass.metadata?.annotations?.[DEFAULT_CLASS_ANNOTATION] === 'true',
@@ -47,6 +61,8 @@ export async function readClusterHealth(kube: Kube): Promise<ClusterHealth> {
     })),
     pullEvents,
     pullFailures,
-    presentImageEvents: events.filter((event) => event.reason === 'Pulled' && /already present/i.test(event.message ?? '')).length,
+    presentImageEvents: events.filter(
+      (event) => event.reason === 'Pulled' && /already present/i.test(event.message ?? ''),
+    ).length,
   };
 }

@@ -32,7 +32,9 @@ export class DnsClient {
   }
 
   async lookup(fullyQualifiedName: string): Promise<LookupResult> {
-    const result = await execInPod(this.context.namespace, this.podName, ['nslookup', '-type=a', fullyQualifiedName], { timeoutMs: 30_000 });
+    const result = await execInPod(this.context.namespace, this.podName, ['nslookup', '-type=a', fullyQualifiedName], {
+      timeoutMs: 30_000,
+    });
     return parseNslookup(fullyQualifiedName, result.stdout, result.stderr);
   }
 
@@ -49,7 +51,9 @@ export class DnsClient {
       async () => {
         const answer = await this.lookup(fullyQualifiedName);
         const resolved = [...addressesOf(answer)].sort().join(', ');
-        return resolved === wanted ? { done: true, value: undefined } : { done: false, observed: describeOutcome(answer.outcome) };
+        return resolved === wanted
+          ? { done: true, value: undefined }
+          : { done: false, observed: describeOutcome(answer.outcome) };
       },
       { timeoutMs, intervalMs: 2000 },
     );

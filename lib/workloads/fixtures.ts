@@ -24,9 +24,17 @@ export function clusterTransforms(cluster: ClusterHandle): Transform[] {
   return transforms;
 }
 
-export async function loadFixture(relativePath: string, cluster: ClusterHandle, scenarioTransforms: readonly Transform[] = []): Promise<AdaptedFixture> {
+export async function loadFixture(
+  relativePath: string,
+  cluster: ClusterHandle,
+  scenarioTransforms: readonly Transform[] = [],
+): Promise<AdaptedFixture> {
   const source = `fixtures/${relativePath}`;
   const original = await readManifests(`${FIXTURES_DIR}${relativePath}`, source);
   const transforms = [...scenarioTransforms, ...clusterTransforms(cluster)];
-  return { source, objects: applyTransforms(original, transforms), transforms: transforms.map((transform) => transform.name) };
+  return {
+    source,
+    objects: applyTransforms(original, transforms),
+    transforms: transforms.map((transform) => transform.name),
+  };
 }

@@ -36,12 +36,15 @@ export function parseNslookup(name: string, stdout: string, stderr = ''): Lookup
   for (const line of lines) {
     if (line.startsWith('Name:')) inAnswer = true;
     else if (line === '') inAnswer = false;
-    else if (inAnswer && /^Address(\s+\d+)?:/.test(line)) addresses.push(line.replace(/^Address(\s+\d+)?:\s*/, '').trim());
+    else if (inAnswer && /^Address(\s+\d+)?:/.test(line))
+      addresses.push(line.replace(/^Address(\s+\d+)?:\s*/, '').trim());
   }
-  if (addresses.length > 0) return { name, server, outcome: { kind: 'answer', addresses: [...new Set(addresses)].sort(compareAddresses) } };
+  if (addresses.length > 0)
+    return { name, server, outcome: { kind: 'answer', addresses: [...new Set(addresses)].sort(compareAddresses) } };
   if (/NXDOMAIN/.test(output)) return { name, server, outcome: { kind: 'nxdomain' } };
   if (/No answer/.test(output)) return { name, server, outcome: { kind: 'no-answer' } };
-  if (/timed out|no servers could be reached|connection refused/i.test(output)) return { name, server, outcome: { kind: 'unreachable' } };
+  if (/timed out|no servers could be reached|connection refused/i.test(output))
+    return { name, server, outcome: { kind: 'unreachable' } };
   return { name, server, outcome: { kind: 'unparsed', output: output.trim().slice(0, 500) } };
 }
 

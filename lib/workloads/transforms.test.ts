@@ -14,16 +14,25 @@ import {
   without,
 } from './transforms.js';
 
-const webFixture = parseManifests(readFileSync(new URL('../../fixtures/web/web.yaml', import.meta.url), 'utf8'), 'fixtures/web/web.yaml');
-const statefulSetOf = (objects: ReturnType<typeof applyTransforms>) => objects.find((object) => object.kind === 'StatefulSet') as unknown as {
-  spec: {
-    replicas: number;
-    podManagementPolicy?: string;
-    updateStrategy?: unknown;
-    volumeClaimTemplates?: Array<{ spec: { storageClassName?: string } }>;
-    template: { spec: { containers: Array<{ image: string; env: Array<{ name: string; value: string }> }>; volumes?: unknown[] } };
+const webFixture = parseManifests(
+  readFileSync(new URL('../../fixtures/web/web.yaml', import.meta.url), 'utf8'),
+  'fixtures/web/web.yaml',
+);
+const statefulSetOf = (objects: ReturnType<typeof applyTransforms>) =>
+  objects.find((object) => object.kind === 'StatefulSet') as unknown as {
+    spec: {
+      replicas: number;
+      podManagementPolicy?: string;
+      updateStrategy?: unknown;
+      volumeClaimTemplates?: Array<{ spec: { storageClassName?: string } }>;
+      template: {
+        spec: {
+          containers: Array<{ image: string; env: Array<{ name: string; value: string }> }>;
+          volumes?: unknown[];
+        };
+      };
+    };
   };
-};
 
 describe('repositoryOf', () => {
   it.each([
@@ -46,13 +55,21 @@ describe('transforms of the web fixture', () => {
   });
 
   it('point busybox at the local image by repository, whatever the tag', () => {
-    const objects = applyTransforms(webFixture, [useLocalImages({ 'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0' })]);
+    const objects = applyTransforms(webFixture, [
+      useLocalImages({ 'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0' }),
+    ]);
     expect(statefulSetOf(objects).spec.template.spec.containers[0]?.image).toBe('sts-conformance.local/busybox:1.35.0');
   });
 
   it('set replicas, the pod management policy, a partition, an env var and the storage class', () => {
     const set = statefulSetOf(
-      applyTransforms(webFixture, [replicas(4), podManagementPolicy('Parallel'), partition(2), containerEnv('START_READY', 'false'), storageClass('standard')]),
+      applyTransforms(webFixture, [
+        replicas(4),
+        podManagementPolicy('Parallel'),
+        partition(2),
+        containerEnv('START_READY', 'false'),
+        storageClass('standard'),
+      ]),
     );
     expect(set.spec.replicas).toBe(4);
     expect(set.spec.podManagementPolicy).toBe('Parallel');
@@ -68,7 +85,9 @@ describe('transforms of the web fixture', () => {
   });
 
   it('drop the headless Service', () => {
-    expect(applyTransforms(webFixture, [without('Service', 'web')]).map((object) => object.kind)).toEqual(['StatefulSet']);
+    expect(applyTransforms(webFixture, [without('Service', 'web')]).map((object) => object.kind)).toEqual([
+      'StatefulSet',
+    ]);
   });
 
   it('refuse to apply where the manifest lacks what they change', () => {

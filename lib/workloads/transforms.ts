@@ -11,7 +11,10 @@ export interface Transform {
 }
 
 export function applyTransforms(objects: readonly KubeObject[], transforms: readonly Transform[]): KubeObject[] {
-  return transforms.reduce<KubeObject[]>((current, transform) => transform.apply(current), structuredClone([...objects]));
+  return transforms.reduce<KubeObject[]>(
+    (current, transform) => transform.apply(current),
+    structuredClone([...objects]),
+  );
 }
 
 interface Container {
@@ -71,7 +74,11 @@ export function repositoryOf(image: string): string {
 /** Points containers at the images a cluster holds locally (offline kind), by repository. */
 export function useLocalImages(imageMap: Readonly<Record<string, string>>): Transform {
   return {
-    name: `use local images (${Object.entries(imageMap).map(([from, to]) => `${from} -> ${to}`).join(', ') || 'none'})`,
+    name: `use local images (${
+      Object.entries(imageMap)
+        .map(([from, to]) => `${from} -> ${to}`)
+        .join(', ') || 'none'
+    })`,
     apply: (objects) => {
       for (const spec of podSpecs(objects)) {
         for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
@@ -109,7 +116,8 @@ export function partition(value: number): Transform {
   return {
     name: `RollingUpdate partition ${value}`,
     apply: (objects) => {
-      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: value } };
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
+        set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: value } };
       return [...objects];
     },
   };
@@ -139,7 +147,8 @@ export function storageClass(name: string): Transform {
     name: `storageClassName ${name}`,
     apply: (objects) => {
       for (const set of statefulSets([...objects])) {
-        for (const template of set.spec.volumeClaimTemplates ?? []) template.spec = { ...template.spec, storageClassName: name };
+        for (const template of set.spec.volumeClaimTemplates ?? [])
+          template.spec = { ...template.spec, storageClassName: name };
       }
       return [...objects];
     },
@@ -155,7 +164,9 @@ export function emptyDirInsteadOfClaims(): Transform {
     name: 'emptyDir instead of volumeClaimTemplates',
     apply: (objects) => {
       for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) {
-        const names = (set.spec.volumeClaimTemplates ?? []).map((template) => template.metadata?.name).filter((name): name is string => Boolean(name));
+        const names = (set.spec.volumeClaimTemplates ?? [])
+          .map((template) => template.metadata?.name)
+          .filter((name): name is string => Boolean(name));
         if (names.length === 0) throw new Error('transform needs volumeClaimTemplates, and the StatefulSet has none');
         delete set.spec.volumeClaimTemplates;
         const spec = (set.spec.template ??= {}).spec ?? {};

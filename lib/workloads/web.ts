@@ -12,11 +12,27 @@ import {
   statefulSetReady,
 } from '../kube/conditions.js';
 import { execInPod } from '../kube/exec.js';
-import { deletePod, findPod, getClaim, getPod, getStatefulSet, patchStatefulSet, scaleStatefulSet } from '../kube/verbs.js';
+import {
+  deletePod,
+  findPod,
+  getClaim,
+  getPod,
+  getStatefulSet,
+  patchStatefulSet,
+  scaleStatefulSet,
+} from '../kube/verbs.js';
 import type { StorageIdentity } from '../invariants/identity.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import { loadFixture } from './fixtures.js';
-import { containerEnv, emptyDirInsteadOfClaims, partition, podManagementPolicy, replicas, without, type Transform } from './transforms.js';
+import {
+  containerEnv,
+  emptyDirInsteadOfClaims,
+  partition,
+  podManagementPolicy,
+  replicas,
+  without,
+  type Transform,
+} from './transforms.js';
 
 export interface WebOptions {
   readonly replicas?: number;
@@ -137,11 +153,21 @@ export class WebStatefulSet {
 
   /** A change to the pod template (an annotation), which makes a new revision. */
   async changeTemplate(label: string): Promise<void> {
-    await patchStatefulSet(this.ns, this.name, { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } }, `template change ${label}`);
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } },
+      `template change ${label}`,
+    );
   }
 
   async setPartition(value: number): Promise<void> {
-    await patchStatefulSet(this.ns, this.name, { spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: value } } } }, `partition ${value}`);
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: value } } } },
+      `partition ${value}`,
+    );
   }
 
   async writeMarker(ordinal: number, marker: string): Promise<void> {
@@ -182,7 +208,12 @@ export class WebStatefulSet {
       const bound = await claimBound(this.ns, claimName);
       claim = { name: claimName, uid: bound.metadata?.uid ?? '', volumeName: bound.spec?.volumeName };
     }
-    return { pod: this.podName(ordinal), podUid: pod.metadata?.uid ?? '', claim, marker: await this.readMarker(ordinal) };
+    return {
+      pod: this.podName(ordinal),
+      podUid: pod.metadata?.uid ?? '',
+      claim,
+      marker: await this.readMarker(ordinal),
+    };
   }
 
   /** The claims of this set's volumeClaimTemplate that exist now, by ordinal. */
@@ -198,7 +229,9 @@ export class WebStatefulSet {
   private async run(ordinal: number, command: string[]): Promise<string> {
     const result = await execInPod(this.ns, this.podName(ordinal), command, { container: 'web' });
     if (result.exitCode !== 0) {
-      throw new Error(`\`${command.join(' ')}\` in Pod ${this.ns.name}/${this.podName(ordinal)} exited with ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`);
+      throw new Error(
+        `\`${command.join(' ')}\` in Pod ${this.ns.name}/${this.podName(ordinal)} exited with ${result.exitCode}: ${result.stderr.trim() || result.stdout.trim()}`,
+      );
     }
     return result.stdout;
   }

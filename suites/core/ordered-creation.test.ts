@@ -12,18 +12,26 @@ import { DOCS } from './docs.js';
 const HOLD_MS = 10_000;
 
 describe('ordered creation (OrderedReady)', () => {
-  test('creates web-0, web-1, web-2 in order, each once its predecessor is Running and Ready, and stops while one is held', async ({ scenario }) => {
+  test('creates web-0, web-1, web-2 in order, each once its predecessor is Running and Ready, and stops while one is held', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Ordered creation', docs: DOCS.guarantees });
     const window = await scenario.checkpoint();
-    const web = await scenario.step('apply web: 3 replicas whose pods start not Ready', () => WebStatefulSet.deploy(scenario, { replicas: 3, startReady: false }));
+    const web = await scenario.step('apply web: 3 replicas whose pods start not Ready', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3, startReady: false }),
+    );
 
     await scenario.step('web-0 runs; release it', async () => {
       await web.waitPodRunningNotReady(0);
       await web.markReady(0);
     });
     await scenario.step('web-1 runs; hold it not Ready', () => web.waitPodRunningNotReady(1));
-    await scenario.step('the controller has observed the hold: 2 pods, 1 Ready', () => web.waitControllerReports({ replicas: 2, readyReplicas: 1 }));
-    await scenario.step(`web-2 is not created while web-1 is held (${HOLD_MS / 1000}s)`, () => web.confirmPodAbsentFor(2, HOLD_MS));
+    await scenario.step('the controller has observed the hold: 2 pods, 1 Ready', () =>
+      web.waitControllerReports({ replicas: 2, readyReplicas: 1 }),
+    );
+    await scenario.step(`web-2 is not created while web-1 is held (${HOLD_MS / 1000}s)`, () =>
+      web.confirmPodAbsentFor(2, HOLD_MS),
+    );
     await scenario.step('release web-1; web-2 follows; release it', async () => {
       await web.markReady(1);
       await web.waitPodRunningNotReady(2);
@@ -34,7 +42,9 @@ describe('ordered creation (OrderedReady)', () => {
     await scenario.expectHolds(orderedCreation(scenario.timeline('web'), { window, ordinals: [0, 1, 2] }));
   });
 
-  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({ scenario }) => {
+  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Ordered creation', docs: DOCS.guarantees, negativeControl: true });
     const window = await scenario.checkpoint();
     const web = await scenario.step('apply web with podManagementPolicy Parallel, pods starting not Ready', () =>

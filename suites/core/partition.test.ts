@@ -15,15 +15,20 @@ import { DOCS } from './docs.js';
 const REPLICAS = 4;
 
 describe('partitioned rolling update', () => {
-  test('with partition 2 only web-3 then web-2 move to the new revision; web-0 stays old even when recreated; lowering the partition to 0 updates web-1 then web-0', async ({ scenario }) => {
+  test('with partition 2 only web-3 then web-2 move to the new revision; web-0 stays old even when recreated; lowering the partition to 0 updates web-1 then web-0', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Rolling update with partition', docs: DOCS.partitions });
-    const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 2`, () => WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 2 }));
+    const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 2`, () =>
+      WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 2 }),
+    );
     const initial = await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
     const oldRevision = initial.status?.currentRevision as string;
 
     const start = await scenario.checkpoint();
     await scenario.step('change the pod template (canary)', () => web.changeTemplate('canary'));
-    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved())).status?.updateRevision as string;
+    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved()))
+      .status?.updateRevision as string;
     expect(updateRevision, 'a template change makes a new revision').not.toBe(oldRevision);
     await scenario.step('web-3 and web-2 run the new revision', () => web.waitPartitionRolledOut(2));
     await scenario.step('delete web-0 and wait for its replacement', async () => {
@@ -32,8 +37,20 @@ describe('partitioned rolling update', () => {
       await web.waitPodReady(0);
     });
     const canaryDone = await scenario.checkpoint();
-    await scenario.expectHolds(partitionRespected(scenario.timeline('web'), { window: between(start, canaryDone), partition: 2, updateRevision }));
-    await scenario.expectHolds(rollingUpdateOrder(scenario.timeline('web'), { window: between(start, canaryDone), ordinals: [3, 2], updateRevision }));
+    await scenario.expectHolds(
+      partitionRespected(scenario.timeline('web'), {
+        window: between(start, canaryDone),
+        partition: 2,
+        updateRevision,
+      }),
+    );
+    await scenario.expectHolds(
+      rollingUpdateOrder(scenario.timeline('web'), {
+        window: between(start, canaryDone),
+        ordinals: [3, 2],
+        updateRevision,
+      }),
+    );
 
     await scenario.step('lower the partition to 1', async () => {
       await web.setPartition(1);
@@ -41,14 +58,22 @@ describe('partitioned rolling update', () => {
       await web.waitPartitionRolledOut(1);
     });
     const phaseTwoDone = await scenario.checkpoint();
-    await scenario.expectHolds(partitionRespected(scenario.timeline('web'), { window: between(canaryDone, phaseTwoDone), partition: 1, updateRevision }));
+    await scenario.expectHolds(
+      partitionRespected(scenario.timeline('web'), {
+        window: between(canaryDone, phaseTwoDone),
+        partition: 1,
+        updateRevision,
+      }),
+    );
 
     await scenario.step('lower the partition to 0 and wait for the rollout to complete', async () => {
       await web.setPartition(0);
       await web.waitObserved();
       await web.waitRolloutComplete();
     });
-    await scenario.expectHolds(rollingUpdateOrder(scenario.timeline('web'), { window: start, ordinals: [3, 2, 1, 0], updateRevision }));
+    await scenario.expectHolds(
+      rollingUpdateOrder(scenario.timeline('web'), { window: start, ordinals: [3, 2, 1, 0], updateRevision }),
+    );
     await scenario.step('currentRevision is now the update revision', async () => {
       const status = (await web.statefulSet()).status;
       expect(status?.currentRevision, 'status.currentRevision').toBe(updateRevision);
@@ -56,14 +81,21 @@ describe('partitioned rolling update', () => {
     });
   });
 
-  test('negative control: with partition 0 the same partition check (partition 2) reports violations', async ({ scenario }) => {
+  test('negative control: with partition 0 the same partition check (partition 2) reports violations', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Rolling update with partition', docs: DOCS.partitions, negativeControl: true });
-    const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 0`, () => WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 0 }));
+    const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 0`, () =>
+      WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 0 }),
+    );
     await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
     const start = await scenario.checkpoint();
     await scenario.step('change the pod template', () => web.changeTemplate('everyone'));
-    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved())).status?.updateRevision as string;
+    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved()))
+      .status?.updateRevision as string;
     await scenario.step('the rollout completes', () => web.waitRolloutComplete());
-    await scenario.expectViolated(partitionRespected(scenario.timeline('web'), { window: start, partition: 2, updateRevision }));
+    await scenario.expectViolated(
+      partitionRespected(scenario.timeline('web'), { window: start, partition: 2, updateRevision }),
+    );
   });
 });

@@ -12,9 +12,13 @@ import { DOCS } from './docs.js';
 const REPLICAS = 4;
 
 describe('reverse termination (OrderedReady)', () => {
-  test('scaling 4 -> 1 deletes web-3, web-2, web-1 in that order, each gone before the next goes, and keeps their claims', async ({ scenario }) => {
+  test('scaling 4 -> 1 deletes web-3, web-2, web-1 in that order, each gone before the next goes, and keeps their claims', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Reverse termination', docs: DOCS.guarantees });
-    const web = await scenario.step(`apply web with ${REPLICAS} replicas`, () => WebStatefulSet.deploy(scenario, { replicas: REPLICAS }));
+    const web = await scenario.step(`apply web with ${REPLICAS} replicas`, () =>
+      WebStatefulSet.deploy(scenario, { replicas: REPLICAS }),
+    );
     await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
     const claimsBefore = await scenario.step('note the claims of web-1..web-3', () => web.claimUids([1, 2, 3]));
 
@@ -33,7 +37,9 @@ describe('reverse termination (OrderedReady)', () => {
     });
   });
 
-  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({ scenario }) => {
+  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Reverse termination', docs: DOCS.guarantees, negativeControl: true });
     const web = await scenario.step(`apply web with ${REPLICAS} replicas, podManagementPolicy Parallel`, () =>
       WebStatefulSet.deploy(scenario, { replicas: REPLICAS, podManagementPolicy: 'Parallel' }),

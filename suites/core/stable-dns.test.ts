@@ -23,26 +23,48 @@ async function lookUpEveryName(web: WebStatefulSet, dns: DnsClient): Promise<Dns
     const ip = await web.podIp(ordinal);
     if (ip) ips.push(ip);
     const answer = await dns.lookup(web.podDnsName(ordinal));
-    observations.push({ name: answer.name, expected: ip ? [ip] : [], resolved: addressesOf(answer), outcome: describeOutcome(answer.outcome) });
+    observations.push({
+      name: answer.name,
+      expected: ip ? [ip] : [],
+      resolved: addressesOf(answer),
+      outcome: describeOutcome(answer.outcome),
+    });
   }
   const service = await dns.lookup(web.serviceDnsName());
-  observations.push({ name: service.name, expected: ips, resolved: addressesOf(service), outcome: describeOutcome(service.outcome) });
+  observations.push({
+    name: service.name,
+    expected: ips,
+    resolved: addressesOf(service),
+    outcome: describeOutcome(service.outcome),
+  });
   return observations;
 }
 
 async function readHostnames(web: WebStatefulSet) {
-  return Promise.all(ORDINALS.map(async (ordinal) => ({ pod: web.podName(ordinal), hostname: await web.hostname(ordinal) })));
+  return Promise.all(
+    ORDINALS.map(async (ordinal) => ({ pod: web.podName(ordinal), hostname: await web.hostname(ordinal) })),
+  );
 }
 
 describe('stable network identity', () => {
-  test('each pod resolves as <pod>.web.<ns>.svc.cluster.local, the Service to every pod, and web-1 keeps its name and DNS record when recreated', async ({ scenario }) => {
+  test('each pod resolves as <pod>.web.<ns>.svc.cluster.local, the Service to every pod, and web-1 keeps its name and DNS record when recreated', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Stable network identity', docs: DOCS.identity });
-    const web = await scenario.step('apply web with 3 replicas and its headless Service', () => WebStatefulSet.deploy(scenario, { replicas: 3 }));
+    const web = await scenario.step('apply web with 3 replicas and its headless Service', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3 }),
+    );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
-    const dns = await scenario.step('start a busybox DNS client in the same namespace', () => DnsClient.deploy(scenario));
+    const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
+      DnsClient.deploy(scenario),
+    );
 
-    await scenario.expectHolds(dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))));
-    await scenario.expectHolds(hostnamesArePodNames(await scenario.step('ask every pod its hostname', () => readHostnames(web))));
+    await scenario.expectHolds(
+      dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
+    );
+    await scenario.expectHolds(
+      hostnamesArePodNames(await scenario.step('ask every pod its hostname', () => readHostnames(web))),
+    );
 
     const oldUid = await scenario.step('delete web-1', () => web.deletePod(1));
     await scenario.step('web-1 is recreated and Ready', async () => {
@@ -52,15 +74,25 @@ describe('stable network identity', () => {
     await scenario.step("web-1's name converges to the new pod's IP (CoreDNS cache)", async () => {
       await dns.waitUntilResolves(web.podDnsName(1), [(await web.podIp(1)) as string]);
     });
-    await scenario.expectHolds(dnsMatchesPods(await scenario.step('look up every name again', () => lookUpEveryName(web, dns))));
-    await scenario.expectHolds(hostnamesArePodNames(await scenario.step('ask every pod its hostname again', () => readHostnames(web))));
+    await scenario.expectHolds(
+      dnsMatchesPods(await scenario.step('look up every name again', () => lookUpEveryName(web, dns))),
+    );
+    await scenario.expectHolds(
+      hostnamesArePodNames(await scenario.step('ask every pod its hostname again', () => readHostnames(web))),
+    );
   });
 
   test('negative control: without the headless Service, the same lookups report violations', async ({ scenario }) => {
     await scenario.about({ feature: 'Stable network identity', docs: DOCS.identity, negativeControl: true });
-    const web = await scenario.step('apply web with 3 replicas but no headless Service', () => WebStatefulSet.deploy(scenario, { replicas: 3, headlessService: false }));
+    const web = await scenario.step('apply web with 3 replicas but no headless Service', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3, headlessService: false }),
+    );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
-    const dns = await scenario.step('start a busybox DNS client in the same namespace', () => DnsClient.deploy(scenario));
-    await scenario.expectViolated(dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))));
+    const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
+      DnsClient.deploy(scenario),
+    );
+    await scenario.expectViolated(
+      dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
+    );
   });
 });

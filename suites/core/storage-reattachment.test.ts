@@ -13,9 +13,13 @@ const ORDINALS = [0, 1, 2];
 const uniqueMarker = (pod: string) => `${pod}-${randomBytes(6).toString('hex')}`;
 
 describe('stable storage', () => {
-  test('web-1 gets its own claim, volume and data back after it is deleted, and every ordinal after scaling to 0 and back to 3', async ({ scenario }) => {
+  test('web-1 gets its own claim, volume and data back after it is deleted, and every ordinal after scaling to 0 and back to 3', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Stable storage', docs: DOCS.storage });
-    const web = await scenario.step('apply web with 3 replicas, one claim each', () => WebStatefulSet.deploy(scenario, { replicas: 3 }));
+    const web = await scenario.step('apply web with 3 replicas, one claim each', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3 }),
+    );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
 
     await scenario.step('write a unique marker into the volume of every pod', async () => {
@@ -27,7 +31,9 @@ describe('stable storage', () => {
       await web.waitPodGone(1, before.podUid);
       await web.waitPodReady(1);
     });
-    await scenario.expectHolds(storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))));
+    await scenario.expectHolds(
+      storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))),
+    );
 
     const beforeRestart = new Map<number, StorageIdentity>();
     await scenario.step('note every ordinal', async () => {
@@ -48,9 +54,13 @@ describe('stable storage', () => {
     }
   });
 
-  test('negative control: with an emptyDir instead of a claim, the same check reports violations', async ({ scenario }) => {
+  test('negative control: with an emptyDir instead of a claim, the same check reports violations', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Stable storage', docs: DOCS.storage, negativeControl: true });
-    const web = await scenario.step('apply web with 3 replicas and an emptyDir instead of the claim template', () => WebStatefulSet.deploy(scenario, { replicas: 3, storage: 'emptyDir' }));
+    const web = await scenario.step('apply web with 3 replicas and an emptyDir instead of the claim template', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3, storage: 'emptyDir' }),
+    );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
     await scenario.step('write a unique marker into web-1', () => web.writeMarker(1, uniqueMarker('web-1')));
     const before = await scenario.step('note web-1', () => web.storageIdentity(1));
@@ -59,6 +69,8 @@ describe('stable storage', () => {
       await web.waitPodGone(1, before.podUid);
       await web.waitPodReady(1);
     });
-    await scenario.expectViolated(storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))));
+    await scenario.expectViolated(
+      storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))),
+    );
   });
 });

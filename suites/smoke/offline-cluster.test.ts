@@ -17,23 +17,36 @@ describe('offline cluster smoke check', () => {
   test('a fresh cluster is ready for StatefulSets and never pulls an image', async ({ scenario }) => {
     await scenario.about({ feature: 'Cluster smoke check', docs: DOCS });
 
-    const health = await scenario.step('read nodes, system pods and storage classes', () => readClusterHealth(scenario.kube));
+    const health = await scenario.step('read nodes, system pods and storage classes', () =>
+      readClusterHealth(scenario.kube),
+    );
     await scenario.step('every node is Ready', async () => {
       expect(health.nodes.length, 'nodes').toBeGreaterThan(0);
-      expect(health.nodes.filter((node) => !node.ready), 'nodes that are not Ready').toEqual([]);
+      expect(
+        health.nodes.filter((node) => !node.ready),
+        'nodes that are not Ready',
+      ).toEqual([]);
     });
     await scenario.step('every kube-system pod is Running', async () => {
       expect(health.systemPods.length, 'kube-system pods').toBeGreaterThan(0);
-      expect(health.systemPods.filter((pod) => pod.phase !== 'Running'), 'kube-system pods not Running').toEqual([]);
+      expect(
+        health.systemPods.filter((pod) => pod.phase !== 'Running'),
+        'kube-system pods not Running',
+      ).toEqual([]);
     });
     await scenario.step('the standard StorageClass is the default', async () => {
-      expect(health.storageClasses.filter((storageClass) => storageClass.isDefault).map((storageClass) => storageClass.name)).toEqual(['standard']);
+      expect(
+        health.storageClasses.filter((storageClass) => storageClass.isDefault).map((storageClass) => storageClass.name),
+      ).toEqual(['standard']);
     });
 
     const dns = await scenario.step('start a busybox DNS client', () => DnsClient.deploy(scenario));
     await scenario.step('CoreDNS resolves kubernetes.default.svc.cluster.local', async () => {
       const answer = await dns.lookup('kubernetes.default.svc.cluster.local');
-      expect(addressesOf(answer), `kubernetes.default.svc.cluster.local resolved to ${describeOutcome(answer.outcome)}`).toHaveLength(1);
+      expect(
+        addressesOf(answer),
+        `kubernetes.default.svc.cluster.local resolved to ${describeOutcome(answer.outcome)}`,
+      ).toHaveLength(1);
     });
 
     const writer = await scenario.step('a pod uses a claim of the default class', () => ClaimWriter.deploy(scenario));
@@ -44,7 +57,9 @@ describe('offline cluster smoke check', () => {
       expect(await writer.readBack()).toBe('written-by-claim-writer');
     });
 
-    const web = await scenario.step('apply a 3-replica StatefulSet with a headless Service and a claim template', () => WebStatefulSet.deploy(scenario, { replicas: 3 }));
+    const web = await scenario.step('apply a 3-replica StatefulSet with a headless Service and a claim template', () =>
+      WebStatefulSet.deploy(scenario, { replicas: 3 }),
+    );
     await scenario.step('it becomes Ready', () => web.waitReady(3));
 
     await scenario.step('no image pull was attempted anywhere in the cluster', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { missingCapabilities } from './capabilities.js';
 
-const status = (capBnd: string) => `Name:\tnode\nCapInh:\t0000000000000000\nCapBnd:\t${capBnd}\nCapAmb:\t0000000000000000\n`;
+const status = (capBnd: string) =>
+  `Name:\tnode\nCapInh:\t0000000000000000\nCapBnd:\t${capBnd}\nCapAmb:\t0000000000000000\n`;
 
 describe('missingCapabilities', () => {
   it('finds nothing missing on a normal host with the full bounding set', () => {

@@ -19,7 +19,9 @@ describe('stagingReplaces', () => {
   });
 
   it('reads the single-line replace form too', () => {
-    expect(stagingReplaces('replace k8s.io/api => ./staging/src/k8s.io/api\n', 'v0.1.2')).toEqual(['replace k8s.io/api => k8s.io/api v0.1.2']);
+    expect(stagingReplaces('replace k8s.io/api => ./staging/src/k8s.io/api\n', 'v0.1.2')).toEqual([
+      'replace k8s.io/api => k8s.io/api v0.1.2',
+    ]);
   });
 });
 

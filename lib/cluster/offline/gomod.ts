@@ -37,7 +37,8 @@ export function stagingReplaces(kubernetesGoMod: string, stagingVersion: string)
   for (const match of kubernetesGoMod.matchAll(pattern)) {
     replaces.push(`replace ${match[1]} => ${match[1]} ${stagingVersion}`);
   }
-  if (replaces.length === 0) throw new Error('no "=> ./staging/src/" replace directives found in the Kubernetes go.mod');
+  if (replaces.length === 0)
+    throw new Error('no "=> ./staging/src/" replace directives found in the Kubernetes go.mod');
   return replaces;
 }
 
@@ -57,5 +58,14 @@ export function parseDirectives(goMod: string): { go?: string; godebug: string[]
 
 /** A `//go:build tools` file importing the packages, so `go mod tidy` resolves them. */
 export function toolsFile(packages: readonly string[]): string {
-  return ['//go:build tools', '', 'package tools', '', 'import (', ...packages.map((pkg) => `\t_ "${pkg}"`), ')', ''].join('\n');
+  return [
+    '//go:build tools',
+    '',
+    'package tools',
+    '',
+    'import (',
+    ...packages.map((pkg) => `\t_ "${pkg}"`),
+    ')',
+    '',
+  ].join('\n');
 }

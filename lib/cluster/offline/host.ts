@@ -51,11 +51,16 @@ export interface PrepareHostOptions {
 
 export async function prepareHost(options: PrepareHostOptions): Promise<HostFacts> {
   const { say } = options;
-  const missing = missingCapabilities(readFileSync('/proc/self/status', 'utf8'), readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'));
+  const missing = missingCapabilities(
+    readFileSync('/proc/self/status', 'utf8'),
+    readFileSync('/proc/sys/kernel/cap_last_cap', 'utf8'),
+  );
   const canLowerOomScoreAdj = await probeLowerOomScoreAdj();
-  say(missing.length === 0
-    ? 'capability bounding set is complete: privileged containers need no runtime wrapper'
-    : `capability bounding set lacks ${missing.join(', ')}: dockerd needs a runtime wrapper that drops ${missing.length === 1 ? 'it' : 'them'}`);
+  say(
+    missing.length === 0
+      ? 'capability bounding set is complete: privileged containers need no runtime wrapper'
+      : `capability bounding set lacks ${missing.join(', ')}: dockerd needs a runtime wrapper that drops ${missing.length === 1 ? 'it' : 'them'}`,
+  );
 
   const packages = HOST_PACKAGES.filter(({ command }) => options.buildTools && !onPath(command)).map(({ pkg }) => pkg);
   const dockerInstalled = onPath('dockerd') || (await dockerAnswers());
@@ -94,7 +99,10 @@ async function dockerInfo(): Promise<DockerInfo> {
 
 export async function dockerAnswers(): Promise<boolean> {
   if (!onPath('docker')) return false;
-  const result = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { reject: false, timeout: 15_000 });
+  const result = await execa('docker', ['version', '--format', '{{.Server.Version}}'], {
+    reject: false,
+    timeout: 15_000,
+  });
   return result.exitCode === 0 && result.stdout.trim() !== '';
 }
 
@@ -121,17 +129,31 @@ async function aptInstall(packages: string[], say: (line: string) => void): Prom
   say(`installing Debian packages: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = await execa('apt-get', ['update', '-qq'], { env, reject: false, all: true });
-  const install = await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env, reject: false, all: true });
+  const install = await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    env,
+    reject: false,
+    all: true,
+  });
   if (install.exitCode !== 0) {
     const why = lastLine(install.all) || lastLine(update.all) || `exit code ${install.exitCode}`;
-    throw new HostPreparationError(`apt-get could not install ${packages.join(', ')}: ${why}; install Docker and the build tools yourself, then run again`);
+    throw new HostPreparationError(
+      `apt-get could not install ${packages.join(', ')}: ${why}; install Docker and the build tools yourself, then run again`,
+    );
   }
 }
 
 async function installRuntimeWrapper(missing: readonly string[], say: (line: string) => void): Promise<void> {
-  if (!isRoot()) throw new HostPreparationError(`this host lacks ${missing.join(', ')} and dockerd must use a runtime wrapper to run kind; run this once as root`);
-  const realRunc = ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'].find((path) => existsSync(path));
-  if (!realRunc) throw new HostPreparationError('runc not found next to dockerd; install docker.io (it brings runc), then run again');
+  if (!isRoot())
+    throw new HostPreparationError(
+      `this host lacks ${missing.join(', ')} and dockerd must use a runtime wrapper to run kind; run this once as root`,
+    );
+  const realRunc = ['/usr/sbin/runc', '/usr/bin/runc', '/usr/local/sbin/runc', '/usr/local/bin/runc'].find((path) =>
+    existsSync(path),
+  );
+  if (!realRunc)
+    throw new HostPreparationError(
+      'runc not found next to dockerd; install docker.io (it brings runc), then run again',
+    );
   const jq = ['/usr/bin/jq', '/usr/local/bin/jq'].find((path) => existsSync(path));
   if (!jq) throw new HostPreparationError('jq not found; the runtime wrapper needs it: apt-get install jq');
 
@@ -147,10 +169,16 @@ async function installRuntimeWrapper(missing: readonly string[], say: (line: str
   }
   await chmod(wrapperPath, 0o755);
 
-  const config = existsSync(DAEMON_JSON) ? (JSON.parse(await readFile(DAEMON_JSON, 'utf8')) as Record<string, unknown>) : {};
+  const config = existsSync(DAEMON_JSON)
+    ? (JSON.parse(await readFile(DAEMON_JSON, 'utf8')) as Record<string, unknown>)
+    : {};
   const runtimes = (config.runtimes ?? {}) as Record<string, { path: string }>;
   if (runtimes[RUNTIME_WRAPPER_NAME]?.path !== wrapperPath || config['default-runtime'] !== RUNTIME_WRAPPER_NAME) {
-    const updated = { ...config, 'default-runtime': RUNTIME_WRAPPER_NAME, runtimes: { ...runtimes, [RUNTIME_WRAPPER_NAME]: { path: wrapperPath } } };
+    const updated = {
+      ...config,
+      'default-runtime': RUNTIME_WRAPPER_NAME,
+      runtimes: { ...runtimes, [RUNTIME_WRAPPER_NAME]: { path: wrapperPath } },
+    };
     await mkdir('/etc/docker', { recursive: true });
     await writeFile(DAEMON_JSON, `${JSON.stringify(updated, null, 2)}\n`);
     say(`registered ${RUNTIME_WRAPPER_NAME} as dockerd's default runtime in ${DAEMON_JSON}`);
@@ -159,10 +187,18 @@ async function installRuntimeWrapper(missing: readonly string[], say: (line: str
 
 async function startDockerd(cache: CacheLayout, say: (line: string) => void): Promise<void> {
   if (process.env.DOCKER_HOST) {
-    throw new HostPreparationError(`the Docker engine at DOCKER_HOST=${process.env.DOCKER_HOST} does not answer; start it or unset DOCKER_HOST`);
+    throw new HostPreparationError(
+      `the Docker engine at DOCKER_HOST=${process.env.DOCKER_HOST} does not answer; start it or unset DOCKER_HOST`,
+    );
   }
-  if (!isRoot()) throw new HostPreparationError('no Docker engine answers and only root can start dockerd here; start Docker, then run again');
-  if (!onPath('dockerd')) throw new HostPreparationError('no Docker engine answers and dockerd is not installed; install docker.io, then run again');
+  if (!isRoot())
+    throw new HostPreparationError(
+      'no Docker engine answers and only root can start dockerd here; start Docker, then run again',
+    );
+  if (!onPath('dockerd'))
+    throw new HostPreparationError(
+      'no Docker engine answers and dockerd is not installed; install docker.io, then run again',
+    );
   await mkdir(cache.logs, { recursive: true });
   const logFile = join(cache.logs, 'dockerd.log');
   say(`starting dockerd (log: ${logFile})`);
@@ -172,7 +208,13 @@ async function startDockerd(cache: CacheLayout, say: (line: string) => void): Pr
   child.unref();
   await waitFor(
     'dockerd to answer on /var/run/docker.sock',
-    async () => ((await dockerAnswers()) ? { done: true, value: undefined } : { done: false, observed: child.exitCode === null ? 'no answer yet' : `dockerd exited with ${child.exitCode}` }),
+    async () =>
+      (await dockerAnswers())
+        ? { done: true, value: undefined }
+        : {
+            done: false,
+            observed: child.exitCode === null ? 'no answer yet' : `dockerd exited with ${child.exitCode}`,
+          },
     { timeoutMs: 90_000, intervalMs: 500 },
   ).catch((error: Error) => {
     throw new HostPreparationError(`${error.message}; read ${logFile}`);
@@ -180,18 +222,28 @@ async function startDockerd(cache: CacheLayout, say: (line: string) => void): Pr
 }
 
 async function ensureDefaultRuntime(say: (line: string) => void): Promise<void> {
-  const configured = (info: DockerInfo) => info.DefaultRuntime === RUNTIME_WRAPPER_NAME && info.Runtimes?.[RUNTIME_WRAPPER_NAME]?.path === RUNTIME_WRAPPER_PATH;
+  const configured = (info: DockerInfo) =>
+    info.DefaultRuntime === RUNTIME_WRAPPER_NAME &&
+    info.Runtimes?.[RUNTIME_WRAPPER_NAME]?.path === RUNTIME_WRAPPER_PATH;
   if (configured(await dockerInfo())) return;
   // dockerd reloads `runtimes` and `default-runtime` from daemon.json on SIGHUP.
   const pid = existsSync('/var/run/docker.pid') ? Number(readFileSync('/var/run/docker.pid', 'utf8').trim()) : NaN;
-  if (!Number.isInteger(pid)) throw new HostPreparationError(`dockerd runs without ${RUNTIME_WRAPPER_NAME} and its pid is unknown; restart dockerd`);
+  if (!Number.isInteger(pid))
+    throw new HostPreparationError(
+      `dockerd runs without ${RUNTIME_WRAPPER_NAME} and its pid is unknown; restart dockerd`,
+    );
   say(`asking dockerd (pid ${pid}) to reload ${DAEMON_JSON}`);
   process.kill(pid, 'SIGHUP');
   await waitFor(
     `dockerd to use ${RUNTIME_WRAPPER_PATH} as its default runtime`,
     async () => {
       const info = await dockerInfo();
-      return configured(info) ? { done: true, value: undefined } : { done: false, observed: `default runtime ${info.DefaultRuntime}, ${JSON.stringify(info.Runtimes?.[RUNTIME_WRAPPER_NAME] ?? null)}` };
+      return configured(info)
+        ? { done: true, value: undefined }
+        : {
+            done: false,
+            observed: `default runtime ${info.DefaultRuntime}, ${JSON.stringify(info.Runtimes?.[RUNTIME_WRAPPER_NAME] ?? null)}`,
+          };
     },
     { timeoutMs: 20_000, intervalMs: 500 },
   );
@@ -199,13 +251,18 @@ async function ensureDefaultRuntime(say: (line: string) => void): Promise<void> 
 
 /** kind's known issues ask for these on multi-node clusters ("too many open files"). */
 async function raiseInotifyLimits(say: (line: string) => void): Promise<void> {
-  const wanted: Record<string, number> = { 'fs.inotify.max_user_instances': 512, 'fs.inotify.max_user_watches': 524288 };
+  const wanted: Record<string, number> = {
+    'fs.inotify.max_user_instances': 512,
+    'fs.inotify.max_user_watches': 524288,
+  };
   for (const [key, minimum] of Object.entries(wanted)) {
     const path = `/proc/sys/${key.replaceAll('.', '/')}`;
     const current = Number(readFileSync(path, 'utf8').trim());
     if (current >= minimum) continue;
     if (!isRoot()) {
-      say(`warning: ${key} is ${current} (kind wants ≥ ${minimum}); multi-node clusters may fail with "too many open files"`);
+      say(
+        `warning: ${key} is ${current} (kind wants ≥ ${minimum}); multi-node clusters may fail with "too many open files"`,
+      );
       continue;
     }
     await writeFile(path, String(minimum));

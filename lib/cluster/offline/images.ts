@@ -65,14 +65,27 @@ async function dockerImageExists(reference: string): Promise<boolean> {
 }
 
 /** `docker build` with the legacy builder: it resolves FROM against local images and never pulls. */
-async function dockerBuild(context: StepContext, contextDir: string, tags: readonly string[], buildArgs: Record<string, string> = {}, dockerfile?: string) {
-  await context.run('docker', [
-    'build', '--network', 'none', '--force-rm',
-    ...(dockerfile ? ['-f', dockerfile] : []),
-    ...Object.entries(buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
-    ...tags.flatMap((tag) => ['-t', tag]),
-    contextDir,
-  ], { env: { DOCKER_BUILDKIT: '0' } });
+async function dockerBuild(
+  context: StepContext,
+  contextDir: string,
+  tags: readonly string[],
+  buildArgs: Record<string, string> = {},
+  dockerfile?: string,
+) {
+  await context.run(
+    'docker',
+    [
+      'build',
+      '--network',
+      'none',
+      '--force-rm',
+      ...(dockerfile ? ['-f', dockerfile] : []),
+      ...Object.entries(buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
+      ...tags.flatMap((tag) => ['-t', tag]),
+      contextDir,
+    ],
+    { env: { DOCKER_BUILDKIT: '0' } },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +124,10 @@ export function baseImage(host: HostFacts): Step<DockerImageResult> {
       }
       const tools = use(crictl);
       await copyFile(join(tools.dir, 'bin', 'crictl'), join(buildContext, 'crictl'));
-      await copyFile(fileURLToPath(new URL('./assets/kind-base.Dockerfile', import.meta.url)), join(buildContext, 'Dockerfile'));
+      await copyFile(
+        fileURLToPath(new URL('./assets/kind-base.Dockerfile', import.meta.url)),
+        join(buildContext, 'Dockerfile'),
+      );
       await dockerBuild(context, buildContext, [image], { ROOTFS: rootfsImage });
       await rm(buildContext, { recursive: true, force: true });
       return { image };
@@ -149,7 +165,9 @@ export const componentImages: Step<ComponentImagesResult> = {
     const source = use(kindSource);
     const k8s = use(kubernetes);
     const nodeManifests = readNodeManifests(source);
-    const containerdConfig = requireText(join(source.dir, source.result.baseDir, 'files', 'etc', 'containerd', 'config.toml'));
+    const containerdConfig = requireText(
+      join(source.dir, source.result.baseDir, 'files', 'etc', 'containerd', 'config.toml'),
+    );
     const sandbox = sandboxImage(containerdConfig);
     const kubeadmImages = k8s.result.kubeadmImages;
     const named = (repository: string) => {
@@ -159,7 +177,7 @@ export const componentImages: Step<ComponentImagesResult> = {
     };
     const [kindnetdImage] = imagesInManifest(nodeManifests.cni);
     const [provisionerImage, helperImage] = [nodeManifests.storageProvisionerImage, nodeManifests.storageHelperImage];
-    if (!kindnetdImage) throw new Error('no image in kind\'s default CNI manifest');
+    if (!kindnetdImage) throw new Error("no image in kind's default CNI manifest");
     // kindnetd's module is not on the Go proxy; see assets/kindnet-lite.sh for what stands in.
     const kindnetLiteImage = `${INTERMEDIATE_REPOSITORIES.kindnetLite}:${context.key}`;
     const cniManifest = replaceImage(nodeManifests.cni, kindnetdImage, kindnetLiteImage);
@@ -177,29 +195,58 @@ export const componentImages: Step<ComponentImagesResult> = {
 
     const images: ComponentImage[] = [
       // The sandbox image containerd is configured with (3.10) and the one kubeadm lists (3.10.1): one image, two names.
-      { names: unique([sandbox, named('registry.k8s.io/pause')]), from: 'scratch', files: [[join(use(pause).dir, 'bin', 'pause'), '/pause']], instructions: ['USER 65535:65535', 'ENTRYPOINT ["/pause"]'] },
-      { names: [named('registry.k8s.io/etcd')], from: 'scratch', files: [[binary(use(etcd), 'etcd'), '/usr/local/bin/etcd']], instructions: [staticPath] },
+      {
+        names: unique([sandbox, named('registry.k8s.io/pause')]),
+        from: 'scratch',
+        files: [[join(use(pause).dir, 'bin', 'pause'), '/pause']],
+        instructions: ['USER 65535:65535', 'ENTRYPOINT ["/pause"]'],
+      },
+      {
+        names: [named('registry.k8s.io/etcd')],
+        from: 'scratch',
+        files: [[binary(use(etcd), 'etcd'), '/usr/local/bin/etcd']],
+        instructions: [staticPath],
+      },
       controlPlane('kube-apiserver'),
       controlPlane('kube-controller-manager'),
       controlPlane('kube-scheduler'),
       // kube-proxy runs /usr/local/bin/kube-proxy and programs iptables (nft backend, like the node).
-      { names: [named('registry.k8s.io/kube-proxy')], from: 'tools', files: [[k8sBinary('kube-proxy'), '/usr/local/bin/kube-proxy']], instructions: [] },
+      {
+        names: [named('registry.k8s.io/kube-proxy')],
+        from: 'tools',
+        files: [[k8sBinary('kube-proxy'), '/usr/local/bin/kube-proxy']],
+        instructions: [],
+      },
       // The CoreDNS pod only passes -conf, so the image's entrypoint is the binary. It runs as root: no file capabilities needed.
-      { names: [named('registry.k8s.io/coredns/coredns')], from: 'scratch', files: [[binary(use(coredns), 'coredns'), '/coredns']], instructions: ['ENTRYPOINT ["/coredns"]'] },
+      {
+        names: [named('registry.k8s.io/coredns/coredns')],
+        from: 'scratch',
+        files: [[binary(use(coredns), 'coredns'), '/coredns']],
+        instructions: ['ENTRYPOINT ["/coredns"]'],
+      },
       {
         names: [kindnetLiteImage],
         from: 'tools',
-        files: [[k8sBinary('kubectl'), '/usr/local/bin/kubectl'], [fileURLToPath(new URL('./assets/kindnet-lite.sh', import.meta.url)), '/usr/local/bin/kindnet-lite']],
+        files: [
+          [k8sBinary('kubectl'), '/usr/local/bin/kubectl'],
+          [fileURLToPath(new URL('./assets/kindnet-lite.sh', import.meta.url)), '/usr/local/bin/kindnet-lite'],
+        ],
         instructions: ['CMD ["/usr/local/bin/kindnet-lite"]'],
       },
-      { names: [provisionerImage], from: 'scratch', files: [[binary(use(localPathProvisioner), 'local-path-provisioner'), '/usr/local/bin/local-path-provisioner']], instructions: [staticPath] },
+      {
+        names: [provisionerImage],
+        from: 'scratch',
+        files: [[binary(use(localPathProvisioner), 'local-path-provisioner'), '/usr/local/bin/local-path-provisioner']],
+        instructions: [staticPath],
+      },
       // The helper pod runs `sh /script/setup|teardown`, which needs sh, mkdir and rm.
       { names: [helperImage], from: 'scratch', files: [[busybox, '/bin/busybox']], instructions: BUSYBOX_ROOTFS },
     ];
 
     const tools = use(toolsRootfs);
     const toolsImage = `${INTERMEDIATE_REPOSITORIES.debianTools}:${tools.key}`;
-    if (!(await dockerImageExists(toolsImage))) await context.run('docker', ['import', join(tools.dir, tools.result.tarball), toolsImage]);
+    if (!(await dockerImageExists(toolsImage)))
+      await context.run('docker', ['import', join(tools.dir, tools.result.tarball), toolsImage]);
 
     const contexts = join(context.outDir, '.contexts');
     for (const [index, image] of images.entries()) {
@@ -223,7 +270,11 @@ export const componentImages: Step<ComponentImagesResult> = {
     await context.run('docker', ['save', '-o', join(context.outDir, 'components.tar'), ...allNames]);
     await writeFile(join(context.outDir, 'default-cni.yaml'), cniManifest);
     await writeFile(join(context.outDir, 'default-storage.yaml'), nodeManifests.storage);
-    return { tarball: 'components.tar', images: allNames, manifests: { cni: 'default-cni.yaml', storage: 'default-storage.yaml' } };
+    return {
+      tarball: 'components.tar',
+      images: allNames,
+      manifests: { cni: 'default-cni.yaml', storage: 'default-storage.yaml' },
+    };
   },
 };
 
@@ -242,7 +293,8 @@ function readNodeManifests(source: StepOutput<{ nodeImageDir: string }>): NodeMa
   const storageConstants = goStringConstants(storageSource);
   const provisioner = storageConstants.get('storageProvisionerImage');
   const helper = storageConstants.get('storageHelperImage');
-  if (!provisioner || !helper) throw new Error('kind\'s const_storage.go no longer names storageProvisionerImage and storageHelperImage');
+  if (!provisioner || !helper)
+    throw new Error("kind's const_storage.go no longer names storageProvisionerImage and storageHelperImage");
   return {
     cni: goRawStringConstant(cniSource, 'defaultCNIManifest', cniConstants),
     storage: goRawStringConstant(storageSource, 'defaultStorageManifest', storageConstants),
@@ -276,7 +328,20 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
       const container = `sts-conformance-node-build-${process.pid}`;
       // The same shape as `kind build node-image`: a container from the base image, binaries
       // and manifests copied in, images imported by its own containerd, then a commit.
-      await context.run('docker', ['run', '-d', '--name', container, '--entrypoint', 'sleep', '--security-opt', 'seccomp=unconfined', '--network', 'none', use(base).result.image, 'infinity']);
+      await context.run('docker', [
+        'run',
+        '-d',
+        '--name',
+        container,
+        '--entrypoint',
+        'sleep',
+        '--security-opt',
+        'seccomp=unconfined',
+        '--network',
+        'none',
+        use(base).result.image,
+        'infinity',
+      ]);
       try {
         const exec = (...args: string[]) => context.run('docker', ['exec', container, ...args]);
         for (const name of ['kubeadm', 'kubelet', 'kubectl']) {
@@ -288,23 +353,63 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
         await mkdir(join(staging, 'manifests'), { recursive: true });
         // kind reads the version from this file and passes it to kubeadm as kubernetesVersion.
         await writeFile(join(staging, 'version'), pins.kubernetes);
-        await copyFile(join(components.dir, components.result.manifests.cni), join(staging, 'manifests', 'default-cni.yaml'));
-        await copyFile(join(components.dir, components.result.manifests.storage), join(staging, 'manifests', 'default-storage.yaml'));
+        await copyFile(
+          join(components.dir, components.result.manifests.cni),
+          join(staging, 'manifests', 'default-cni.yaml'),
+        );
+        await copyFile(
+          join(components.dir, components.result.manifests.storage),
+          join(staging, 'manifests', 'default-storage.yaml'),
+        );
         await exec('mkdir', '-p', '/kind/manifests');
         await context.run('docker', ['cp', join(staging, 'version'), `${container}:/kind/version`]);
-        await context.run('docker', ['cp', join(staging, 'manifests', 'default-cni.yaml'), `${container}:/kind/manifests/default-cni.yaml`]);
-        await context.run('docker', ['cp', join(staging, 'manifests', 'default-storage.yaml'), `${container}:/kind/manifests/default-storage.yaml`]);
+        await context.run('docker', [
+          'cp',
+          join(staging, 'manifests', 'default-cni.yaml'),
+          `${container}:/kind/manifests/default-cni.yaml`,
+        ]);
+        await context.run('docker', [
+          'cp',
+          join(staging, 'manifests', 'default-storage.yaml'),
+          `${container}:/kind/manifests/default-storage.yaml`,
+        ]);
         await rm(staging, { recursive: true, force: true });
 
         await context.run('docker', ['exec', '-d', container, 'containerd']);
-        await waitFor('containerd in the node build container to accept connections', async () => {
-          const probe = await execa('docker', ['exec', container, 'ctr', 'version'], { reject: false });
-          return probe.exitCode === 0 ? { done: true, value: undefined } : { done: false, observed: probe.stderr.split('\n')[0] ?? '' };
-        }, { timeoutMs: 60_000, intervalMs: 500 });
-        await context.run('docker', ['exec', '-i', container, 'ctr', '--namespace=k8s.io', 'images', 'import', '--all-platforms', '--no-unpack', '--digests', '-'], {
-          inputFile: join(components.dir, components.result.tarball),
-        });
-        const listed = new Set((await context.capture('docker', ['exec', container, 'ctr', '--namespace=k8s.io', 'images', 'list', '-q'])).split('\n'));
+        await waitFor(
+          'containerd in the node build container to accept connections',
+          async () => {
+            const probe = await execa('docker', ['exec', container, 'ctr', 'version'], { reject: false });
+            return probe.exitCode === 0
+              ? { done: true, value: undefined }
+              : { done: false, observed: probe.stderr.split('\n')[0] ?? '' };
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+        await context.run(
+          'docker',
+          [
+            'exec',
+            '-i',
+            container,
+            'ctr',
+            '--namespace=k8s.io',
+            'images',
+            'import',
+            '--all-platforms',
+            '--no-unpack',
+            '--digests',
+            '-',
+          ],
+          {
+            inputFile: join(components.dir, components.result.tarball),
+          },
+        );
+        const listed = new Set(
+          (
+            await context.capture('docker', ['exec', container, 'ctr', '--namespace=k8s.io', 'images', 'list', '-q'])
+          ).split('\n'),
+        );
         const expected = components.result.images.map(fullyQualified);
         const absent = expected.filter((name) => !listed.has(name));
         if (absent.length > 0) throw new Error(`the node's containerd lacks ${absent.join(', ')} after import`);
@@ -313,17 +418,31 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
           await exec('ctr', '--namespace=k8s.io', 'images', 'label', name, 'io.cri-containerd.pinned=pinned');
         }
         await exec('pkill', 'containerd');
-        await waitFor('containerd in the node build container to exit', async () => {
-          const running = await execa('docker', ['exec', container, 'pgrep', '-x', 'containerd'], { reject: false });
-          return running.exitCode !== 0 ? { done: true, value: undefined } : { done: false, observed: `pid ${running.stdout.trim()}` };
-        }, { timeoutMs: 30_000, intervalMs: 250 });
+        await waitFor(
+          'containerd in the node build container to exit',
+          async () => {
+            const running = await execa('docker', ['exec', container, 'pgrep', '-x', 'containerd'], { reject: false });
+            return running.exitCode !== 0
+              ? { done: true, value: undefined }
+              : { done: false, observed: `pid ${running.stdout.trim()}` };
+          },
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
 
-        await context.run('docker', ['commit',
-          '--change', 'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]',
-          '--change', 'ENV HTTP_PROXY="" HTTPS_PROXY="" NO_PROXY=""',
-          container, image]);
-        const stopSignal = (await context.capture('docker', ['image', 'inspect', '--format', '{{.Config.StopSignal}}', image])).trim();
-        if (stopSignal !== 'SIGRTMIN+3') throw new Error(`node image lost STOPSIGNAL (has ${JSON.stringify(stopSignal)})`);
+        await context.run('docker', [
+          'commit',
+          '--change',
+          'ENTRYPOINT [ "/usr/local/bin/entrypoint", "/sbin/init" ]',
+          '--change',
+          'ENV HTTP_PROXY="" HTTPS_PROXY="" NO_PROXY=""',
+          container,
+          image,
+        ]);
+        const stopSignal = (
+          await context.capture('docker', ['image', 'inspect', '--format', '{{.Config.StopSignal}}', image])
+        ).trim();
+        if (stopSignal !== 'SIGRTMIN+3')
+          throw new Error(`node image lost STOPSIGNAL (has ${JSON.stringify(stopSignal)})`);
         context.note('saving the node image');
         await context.run('docker', ['save', '-o', join(context.outDir, 'node-image.tar'), image]);
         return { image, tarball: 'node-image.tar', kubernetesVersion: pins.kubernetes, preloadedImages: expected };
@@ -337,7 +456,8 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
 /** containerd's name for a Docker reference: docker.io is implied for bare repositories. */
 export function fullyQualified(reference: string): string {
   const firstPart = reference.split('/')[0] ?? '';
-  const hasRegistry = reference.includes('/') && (firstPart.includes('.') || firstPart.includes(':') || firstPart === 'localhost');
+  const hasRegistry =
+    reference.includes('/') && (firstPart.includes('.') || firstPart.includes(':') || firstPart === 'localhost');
   if (hasRegistry) return reference;
   return reference.includes('/') ? `docker.io/${reference}` : `docker.io/library/${reference}`;
 }
@@ -359,7 +479,7 @@ export interface WorkloadImagesResult {
 
 export const workloadImages: Step<WorkloadImagesResult> = {
   name: 'workload-images',
-  title: 'workload images: busybox from Debian\'s busybox-static',
+  title: "workload images: busybox from Debian's busybox-static",
   resource: 'io',
   needs: [toolsRootfs],
   recipeFiles,
@@ -370,13 +490,19 @@ export const workloadImages: Step<WorkloadImagesResult> = {
     // "1:1.35.0-4+deb12u1+b1" -> "1.35.0": the upstream version is what workloads care about.
     const upstream = /^(?:\d+:)?([\d.]+)/.exec(debianVersion)?.[1];
     if (!upstream) throw new Error(`cannot read busybox-static's version from ${JSON.stringify(debianVersion)}`);
-    const busybox: WorkloadImage = { image: `${WORKLOAD_REGISTRY}/busybox:${upstream}`, standsInFor: 'docker.io/library/busybox' };
+    const busybox: WorkloadImage = {
+      image: `${WORKLOAD_REGISTRY}/busybox:${upstream}`,
+      standsInFor: 'docker.io/library/busybox',
+    };
 
     const dir = join(context.outDir, '.context');
     await mkdir(dir, { recursive: true });
     await copyFile(join(tools.dir, 'bin', 'busybox'), join(dir, 'busybox'));
     await chmod(join(dir, 'busybox'), 0o755);
-    await writeFile(join(dir, 'Dockerfile'), ['FROM scratch', 'COPY busybox /bin/busybox', ...BUSYBOX_ROOTFS, 'CMD ["sh"]', ''].join('\n'));
+    await writeFile(
+      join(dir, 'Dockerfile'),
+      ['FROM scratch', 'COPY busybox /bin/busybox', ...BUSYBOX_ROOTFS, 'CMD ["sh"]', ''].join('\n'),
+    );
     await dockerBuild(context, dir, [busybox.image]);
     await rm(dir, { recursive: true, force: true });
     await context.run('docker', ['save', '-o', join(context.outDir, 'workloads.tar'), busybox.image]);

@@ -38,7 +38,15 @@ const goSource = [
 
 describe('kindBasePackages', () => {
   it('reads the clean-install list', () => {
-    expect(kindBasePackages(dockerfile)).toEqual(['systemd', 'conntrack', 'iptables', 'bash', 'ca-certificates', 'jq', 'procps']);
+    expect(kindBasePackages(dockerfile)).toEqual([
+      'systemd',
+      'conntrack',
+      'iptables',
+      'bash',
+      'ca-certificates',
+      'jq',
+      'procps',
+    ]);
   });
 
   it('fails loudly when the list moved', () => {
@@ -64,14 +72,17 @@ describe('goRawStringConstant', () => {
 });
 
 describe('containerd config', () => {
-  const config = '[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "registry.k8s.io/pause:3.10"\n  restrict_oom_score_adj = false\n';
+  const config =
+    '[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "registry.k8s.io/pause:3.10"\n  restrict_oom_score_adj = false\n';
 
   it('finds the sandbox image', () => {
     expect(sandboxImage(config)).toBe('registry.k8s.io/pause:3.10');
   });
 
   it('restricts oom_score_adj and leaves the rest untouched', () => {
-    expect(restrictOomScoreAdj(config)).toBe(config.replace('restrict_oom_score_adj = false', 'restrict_oom_score_adj = true'));
+    expect(restrictOomScoreAdj(config)).toBe(
+      config.replace('restrict_oom_score_adj = false', 'restrict_oom_score_adj = true'),
+    );
   });
 
   it('is idempotent and refuses a config without the setting', () => {
@@ -92,10 +103,14 @@ describe('replaceImage', () => {
   const manifest = 'containers:\n- name: cni\n  image: docker.io/example/cni:v1\n  env: []\n- image: "other/x:2"\n';
 
   it('swaps exactly the named image', () => {
-    expect(replaceImage(manifest, 'docker.io/example/cni:v1', 'local/lite:1')).toBe(manifest.replace('docker.io/example/cni:v1', 'local/lite:1'));
+    expect(replaceImage(manifest, 'docker.io/example/cni:v1', 'local/lite:1')).toBe(
+      manifest.replace('docker.io/example/cni:v1', 'local/lite:1'),
+    );
   });
 
   it('refuses when the image is not there', () => {
-    expect(() => replaceImage(manifest, 'docker.io/example/cni:v2', 'local/lite:1')).toThrow(/no image: docker.io\/example\/cni:v2/);
+    expect(() => replaceImage(manifest, 'docker.io/example/cni:v2', 'local/lite:1')).toThrow(
+      /no image: docker.io\/example\/cni:v2/,
+    );
   });
 });

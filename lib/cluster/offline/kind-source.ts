@@ -10,7 +10,7 @@ export function kindBasePackages(dockerfile: string): string[] {
   const match = /clean-install\s*\\?\n([\s\S]*?)&&/.exec(dockerfile);
   if (!match?.[1]) throw new Error('no "clean-install ... &&" package list in kind\'s base Dockerfile');
   const packages = match[1].split(/[\s\\]+/).filter((word) => /^[a-z0-9][a-z0-9+.-]+$/.test(word));
-  if (packages.length === 0) throw new Error('empty package list in kind\'s base Dockerfile');
+  if (packages.length === 0) throw new Error("empty package list in kind's base Dockerfile");
   return packages;
 }
 
@@ -73,7 +73,8 @@ export function restrictOomScoreAdj(containerdConfig: string): string {
 /** Image references in a manifest (`image:` fields and `--helper-image` style arguments). */
 export function imagesInManifest(manifest: string): string[] {
   const images = new Set<string>();
-  for (const match of manifest.matchAll(/^\s*(?:-\s+)?image:\s*["']?([^\s"']+)["']?\s*$/gm)) images.add(match[1] as string);
+  for (const match of manifest.matchAll(/^\s*(?:-\s+)?image:\s*["']?([^\s"']+)["']?\s*$/gm))
+    images.add(match[1] as string);
   return [...images];
 }
 

@@ -14,7 +14,11 @@ function newCache() {
 }
 
 /** A step that counts its builds and writes one file; `present` stands for a Docker image outside the cache. */
-function countingStep(name: string, needs: Step<unknown>[] = [], options: { fingerprint?: () => unknown; fail?: () => boolean; present?: { value: boolean } } = {}) {
+function countingStep(
+  name: string,
+  needs: Step<unknown>[] = [],
+  options: { fingerprint?: () => unknown; fail?: () => boolean; present?: { value: boolean } } = {},
+) {
   const counter = { builds: 0 };
   const step: Step<{ file: string }> = {
     name,
@@ -63,7 +67,9 @@ describe('Pipeline', () => {
     const cache = newCache();
     let broken = true;
     const { step } = countingStep('a', [], { fail: () => broken });
-    const failure = await new Pipeline({ cache, rebuild: new Set(), reporter: quiet }).resolve(step).catch((error: unknown) => error);
+    const failure = await new Pipeline({ cache, rebuild: new Set(), reporter: quiet })
+      .resolve(step)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(StepFailedError);
     expect(String((failure as Error).message)).toMatch(/^step a failed after .*: a broke; read .*a\.log$/);
     expect(readdirSync(join(cache.artifacts, 'a'))).toEqual([]);

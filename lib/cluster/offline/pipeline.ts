@@ -49,7 +49,11 @@ export interface StepContext {
   /** Like run, but returns stdout (stderr still goes to the log). */
   capture(command: string, args: readonly string[], options?: ExecaOptions): Promise<string>;
   /** Like capture, but a nonzero exit is returned instead of thrown. */
-  attempt(command: string, args: readonly string[], options?: ExecaOptions): Promise<{ exitCode: number; stdout: string }>;
+  attempt(
+    command: string,
+    args: readonly string[],
+    options?: ExecaOptions,
+  ): Promise<{ exitCode: number; stdout: string }>;
   /** A line for the log and for the progress display. */
   note(line: string): void;
 }
@@ -67,8 +71,14 @@ export class StepFailedError extends Error {
 }
 
 export class StepCommandError extends Error {
-  constructor(readonly commandLine: string, readonly exitCode: number | undefined, detail: string) {
-    super(`\`${commandLine}\` ${exitCode === undefined ? 'could not run' : `exited with code ${exitCode}`}${detail ? `: ${detail}` : ''}`);
+  constructor(
+    readonly commandLine: string,
+    readonly exitCode: number | undefined,
+    detail: string,
+  ) {
+    super(
+      `\`${commandLine}\` ${exitCode === undefined ? 'could not run' : `exited with code ${exitCode}`}${detail ? `: ${detail}` : ''}`,
+    );
     this.name = 'StepCommandError';
   }
 }
@@ -182,7 +192,8 @@ export class Pipeline {
   }
 
   private async build<R>(step: Step<R>, key: string, dir: string, use: Use): Promise<StepOutput<R>> {
-    if (this.options.signal?.aborted) throw new StepFailedError(step.name, new Error('interrupted before it started'), '(not started)', 0);
+    if (this.options.signal?.aborted)
+      throw new StepFailedError(step.name, new Error('interrupted before it started'), '(not started)', 0);
     const partial = `${dir}.partial-${process.pid}`;
     const logFile = join(this.logDir, `${step.name}.log`);
     await mkdir(this.logDir, { recursive: true });
@@ -200,7 +211,13 @@ export class Pipeline {
     }, every);
     ticker.unref();
 
-    const execute = async (command: string, args: readonly string[], options: ExecaOptions, keepStdout: boolean, allowFailure = false) => {
+    const execute = async (
+      command: string,
+      args: readonly string[],
+      options: ExecaOptions,
+      keepStdout: boolean,
+      allowFailure = false,
+    ) => {
       const commandLine = [command, ...args].join(' ');
       lastLine = commandLine;
       log(`$ ${commandLine}`);
@@ -214,7 +231,11 @@ export class Pipeline {
         forceKillAfterDelay: 5000,
       });
       if (result.failed && !(allowFailure && result.exitCode !== undefined && !result.isCanceled)) {
-        const reason = result.isCanceled ? 'interrupted' : (result.exitCode === undefined ? String(result.originalMessage ?? '') : '');
+        const reason = result.isCanceled
+          ? 'interrupted'
+          : result.exitCode === undefined
+            ? String(result.originalMessage ?? '')
+            : '';
         throw new StepCommandError(commandLine, result.exitCode, reason);
       }
       return { exitCode: result.exitCode ?? -1, stdout: typeof result.stdout === 'string' ? result.stdout : '' };
@@ -237,14 +258,17 @@ export class Pipeline {
       const result = await step.build(context, use);
       const seconds = (Date.now() - started) / 1000;
       await writeFile(join(partial, 'result.json'), JSON.stringify(result, null, 2));
-      await writeFile(join(partial, 'complete.json'), JSON.stringify({ step: step.name, key, seconds, finishedAt: new Date().toISOString() }, null, 2));
+      await writeFile(
+        join(partial, 'complete.json'),
+        JSON.stringify({ step: step.name, key, seconds, finishedAt: new Date().toISOString() }, null, 2),
+      );
       await rm(dir, { recursive: true, force: true });
       await rename(partial, dir);
       log(`# done in ${formatDuration(seconds)}`);
       return { name: step.name, key, dir, result, cached: false, seconds };
     } catch (error) {
       const seconds = (Date.now() - started) / 1000;
-      log(`# FAILED: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`# FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       await rm(partial, { recursive: true, force: true });
       const failure = new StepFailedError(step.name, error, logFile, seconds);
       this.options.reporter.failed(failure);

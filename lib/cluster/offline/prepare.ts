@@ -5,7 +5,14 @@ import { ActionableError, USAGE_EXIT_CODE } from '../../support/errors.js';
 import { formatBytes, formatDuration } from '../../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
 import { prepareHost, type HostFacts } from './host.js';
-import { isIntermediateImage, nodeImage, workloadImages, type NodeImageResult, type WorkloadImage, type WorkloadImagesResult } from './images.js';
+import {
+  isIntermediateImage,
+  nodeImage,
+  workloadImages,
+  type NodeImageResult,
+  type WorkloadImage,
+  type WorkloadImagesResult,
+} from './images.js';
 import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
 import { kindCli, kubernetes } from './toolchain.js';
@@ -60,7 +67,9 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
 
   const hostStarted = Date.now();
   const host = await prepareHost({ cache, say: (line) => say(`  host: ${line}`), buildTools: true });
-  say(`✓ host ready in ${formatDuration((Date.now() - hostStarted) / 1000)} (Docker ${host.dockerServerVersion}, default runtime ${host.dockerDefaultRuntime})`);
+  say(
+    `✓ host ready in ${formatDuration((Date.now() - hostStarted) / 1000)} (Docker ${host.dockerServerVersion}, default runtime ${host.dockerDefaultRuntime})`,
+  );
 
   const node = nodeImage(host);
   const known = stepsOf([kindCli, node, workloadImages]).map((step) => step.name);
@@ -73,10 +82,15 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   const timings: Array<StepOutput<unknown>> = [];
   const reporter: PipelineReporter = {
     started: (step, key, logFile) => say(`▸ ${step.name}: ${step.title} [${key}] (log: ${logFile})`),
-    progress: (step, elapsed, lastLine) => say(`  ${step.name}: ${formatDuration(elapsed)} so far; ${truncate(lastLine, 110)}`),
+    progress: (step, elapsed, lastLine) =>
+      say(`  ${step.name}: ${formatDuration(elapsed)} so far; ${truncate(lastLine, 110)}`),
     finished: (output) => {
       timings.push(output);
-      say(output.cached ? `✓ ${output.name}: cached [${output.key}]` : `✓ ${output.name}: built in ${formatDuration(output.seconds)}`);
+      say(
+        output.cached
+          ? `✓ ${output.name}: cached [${output.key}]`
+          : `✓ ${output.name}: built in ${formatDuration(output.seconds)}`,
+      );
     },
     failed: () => {},
   };
@@ -98,16 +112,25 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     },
   });
   const settled = await Promise.allSettled(
-    [pipeline.resolve(kindCli), pipeline.resolve(node), pipeline.resolve(workloadImages), pipeline.resolve(kubernetes)].map((pending) =>
+    [
+      pipeline.resolve(kindCli),
+      pipeline.resolve(node),
+      pipeline.resolve(workloadImages),
+      pipeline.resolve(kubernetes),
+    ].map((pending) =>
       pending.catch((error: unknown) => {
         stop.abort();
         throw error;
       }),
     ),
   );
-  const failures = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
+  const failures = settled
+    .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
+    .map((outcome) => outcome.reason as unknown);
   if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
-  const [kind, nodeOutput, workloads, k8s] = settled.map((outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value) as [
+  const [kind, nodeOutput, workloads, k8s] = settled.map(
+    (outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value,
+  ) as [
     StepOutput<{ binaries: readonly string[] }>,
     StepOutput<NodeImageResult>,
     StepOutput<WorkloadImagesResult>,
@@ -120,14 +143,19 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   }
 
   const pruned = await pruneStaleArtifacts(cache, pipeline.resolvedOutputs());
-  if (pruned.entries > 0) say(`pruned ${pruned.entries} cache entr${pruned.entries === 1 ? 'y' : 'ies'} of older recipes (${formatBytes(pruned.bytes)}) and ${pruned.images} Docker image(s)`);
+  if (pruned.entries > 0)
+    say(
+      `pruned ${pruned.entries} cache entr${pruned.entries === 1 ? 'y' : 'ies'} of older recipes (${formatBytes(pruned.bytes)}) and ${pruned.images} Docker image(s)`,
+    );
 
   const built = timings.filter((output) => !output.cached);
   if (built.length > 0) {
     say('step times:');
     for (const output of built) say(`  ${output.name.padEnd(24)} ${formatDuration(output.seconds)}`);
   }
-  say(`✓ offline toolchain ready in ${formatDuration((Date.now() - started) / 1000)}: node image ${nodeOutput.result.image}, kind ${pins.kind}, cache ${cache.root} (${await directorySize(cache.root)})`);
+  say(
+    `✓ offline toolchain ready in ${formatDuration((Date.now() - started) / 1000)}: node image ${nodeOutput.result.image}, kind ${pins.kind}, cache ${cache.root} (${await directorySize(cache.root)})`,
+  );
 
   return {
     kind: join(kind.dir, 'bin', 'kind'),
@@ -145,7 +173,10 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
  * they tagged, so the cache holds one recipe's worth. Partial directories of a prepare that is
  * still running elsewhere are left alone.
  */
-async function pruneStaleArtifacts(cache: CacheLayout, current: ReadonlyMap<string, StepOutput<unknown>>): Promise<{ entries: number; bytes: number; images: number }> {
+async function pruneStaleArtifacts(
+  cache: CacheLayout,
+  current: ReadonlyMap<string, StepOutput<unknown>>,
+): Promise<{ entries: number; bytes: number; images: number }> {
   let entries = 0;
   let bytes = 0;
   const currentKeys = new Set([...current.values()].map((output) => output.key));

@@ -43,7 +43,9 @@ async function debootstrap(
     '--variant=minbase',
     `--include=${packages.join(',')}`,
     `--cache-dir=${debs}`,
-    pins.debianSuite, root, debianMirror(),
+    pins.debianSuite,
+    root,
+    debianMirror(),
   ]);
   const versions: Record<string, string> = {};
   for (const pkg of reportVersionsOf) {
@@ -54,7 +56,10 @@ async function debootstrap(
     await copyFile(join(root, from), join(context.outDir, to));
   }
   // Package indexes and downloaded archives only make the image larger.
-  await context.run('sh', ['-c', `rm -rf "${root}"/var/lib/apt/lists/* "${root}"/var/cache/apt/archives/*.deb "${root}"/var/log/*.log`]);
+  await context.run('sh', [
+    '-c',
+    `rm -rf "${root}"/var/lib/apt/lists/* "${root}"/var/cache/apt/archives/*.deb "${root}"/var/log/*.log`,
+  ]);
   await context.run('tar', ['-C', root, '--numeric-owner', '-cf', join(context.outDir, 'rootfs.tar'), '.']);
   await rm(root, { recursive: true, force: true });
   return { tarball: 'rootfs.tar', packages, versions };
@@ -68,7 +73,13 @@ export const nodeRootfs: Step<RootfsResult> = {
   needs: [kindSource],
   recipeFiles,
   fingerprint: (use) => ({ suite: pins.debianSuite, packages: nodePackages(use(kindSource)) }),
-  build: (context, use) => debootstrap(context, nodePackages(use(kindSource)), ['containerd', 'runc', 'containernetworking-plugins', 'systemd']),
+  build: (context, use) =>
+    debootstrap(context, nodePackages(use(kindSource)), [
+      'containerd',
+      'runc',
+      'containernetworking-plugins',
+      'systemd',
+    ]),
 };
 
 function nodePackages(source: StepOutput<{ baseDir: string }>): string[] {
@@ -86,7 +97,8 @@ export const toolsRootfs: Step<RootfsResult> = {
   recipeFiles,
   fingerprint: () => ({ suite: pins.debianSuite, packages: TOOLS_PACKAGES }),
   // The busybox binary is kept apart: workload images need nothing else. (/bin is /usr/bin in bookworm.)
-  build: (context) => debootstrap(context, TOOLS_PACKAGES, ['busybox-static', 'iptables'], [['usr/bin/busybox', 'bin/busybox']]),
+  build: (context) =>
+    debootstrap(context, TOOLS_PACKAGES, ['busybox-static', 'iptables'], [['usr/bin/busybox', 'bin/busybox']]),
 };
 
 const TOOLS_PACKAGES = ['iptables', 'nftables', 'conntrack', 'iproute2', 'ca-certificates', 'busybox-static'];

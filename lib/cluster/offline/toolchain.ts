@@ -46,7 +46,10 @@ export async function downloadModule(context: StepContext, module: string, versi
   const scratch = join(context.outDir, '.download');
   await mkdir(scratch, { recursive: true });
   // Outside any module, so GOFLAGS=-mod=mod must not apply.
-  const { exitCode, stdout } = await context.attempt('go', ['mod', 'download', '-json', `${module}@${version}`], { cwd: scratch, env: { GOFLAGS: '' } });
+  const { exitCode, stdout } = await context.attempt('go', ['mod', 'download', '-json', `${module}@${version}`], {
+    cwd: scratch,
+    env: { GOFLAGS: '' },
+  });
   await rm(scratch, { recursive: true, force: true });
   let download: ModuleDownload | undefined;
   try {
@@ -81,13 +84,16 @@ async function goBuild(context: StepContext, name: string, spec: GoBuildSpec): P
 
   const work = join(context.outDir, '.work');
   await mkdir(work, { recursive: true });
-  await writeFile(join(work, 'go.mod'), wrapperGoMod({
-    name: `sts-conformance.local/build/${name}`,
-    targetGoMod,
-    module: spec.module,
-    version: spec.version,
-    replaces: spec.replaces?.(targetGoMod),
-  }));
+  await writeFile(
+    join(work, 'go.mod'),
+    wrapperGoMod({
+      name: `sts-conformance.local/build/${name}`,
+      targetGoMod,
+      module: spec.module,
+      version: spec.version,
+      replaces: spec.replaces?.(targetGoMod),
+    }),
+  );
   await writeFile(join(work, 'tools.go'), toolsFile(spec.packages));
   context.note(`resolving dependencies of ${spec.module}@${spec.version}`);
   await context.run('go', ['mod', 'tidy'], { cwd: work });
@@ -96,13 +102,20 @@ async function goBuild(context: StepContext, name: string, spec: GoBuildSpec): P
   await mkdir(bin, { recursive: true });
   const output = spec.binaryName ? join(bin, spec.binaryName) : `${bin}/`;
   context.note(`compiling ${spec.packages.length} package(s)`);
-  await context.run('go', [
-    'build', '-trimpath',
-    ...(spec.tags?.length ? ['-tags', spec.tags.join(',')] : []),
-    '-ldflags', ['-s', '-w', ...(spec.ldflags ?? [])].join(' '),
-    '-o', output,
-    ...spec.packages,
-  ], { cwd: work });
+  await context.run(
+    'go',
+    [
+      'build',
+      '-trimpath',
+      ...(spec.tags?.length ? ['-tags', spec.tags.join(',')] : []),
+      '-ldflags',
+      ['-s', '-w', ...(spec.ldflags ?? [])].join(' '),
+      '-o',
+      output,
+      ...spec.packages,
+    ],
+    { cwd: work },
+  );
   await rm(work, { recursive: true, force: true });
 
   const binaries = spec.binaryName ? [spec.binaryName] : spec.packages.map((pkg) => pkg.split('/').pop() as string);
@@ -122,7 +135,11 @@ export const kindCli: Step<GoBuildResult> = {
   recipeFiles,
   fingerprint: () => ({ kind: pins.kind }),
   async build(context) {
-    const built = await goBuild(context, 'kind', { module: 'sigs.k8s.io/kind', version: pins.kind, packages: ['sigs.k8s.io/kind'] });
+    const built = await goBuild(context, 'kind', {
+      module: 'sigs.k8s.io/kind',
+      version: pins.kind,
+      packages: ['sigs.k8s.io/kind'],
+    });
     await context.run(join(context.outDir, 'bin', 'kind'), ['version']);
     return built;
   },
@@ -165,7 +182,15 @@ export interface KubernetesResult extends GoBuildResult {
   readonly pauseSource: string;
 }
 
-const KUBERNETES_COMMANDS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kube-proxy', 'kubelet', 'kubeadm', 'kubectl'];
+const KUBERNETES_COMMANDS = [
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'kube-proxy',
+  'kubelet',
+  'kubeadm',
+  'kubectl',
+];
 
 export const kubernetes: Step<KubernetesResult> = {
   name: 'kubernetes',
@@ -202,9 +227,14 @@ export const kubernetes: Step<KubernetesResult> = {
 
     const kubeadm = join(context.outDir, 'bin', 'kubeadm');
     const reported = (await context.capture(kubeadm, ['version', '-o', 'short'])).trim();
-    if (reported !== pins.kubernetes) throw new Error(`kubeadm reports version ${reported}, expected ${pins.kubernetes}`);
-    const images = (await context.capture(kubeadm, ['config', 'images', 'list', '--kubernetes-version', pins.kubernetes]))
-      .split('\n').map((line) => line.trim()).filter(Boolean);
+    if (reported !== pins.kubernetes)
+      throw new Error(`kubeadm reports version ${reported}, expected ${pins.kubernetes}`);
+    const images = (
+      await context.capture(kubeadm, ['config', 'images', 'list', '--kubernetes-version', pins.kubernetes])
+    )
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
 
     if (!download.Dir) throw new Error('no source directory for the Kubernetes module');
     const pauseC = join(download.Dir, 'build', 'pause', 'linux', 'pause.c');
@@ -216,7 +246,8 @@ export const kubernetes: Step<KubernetesResult> = {
 
 async function releaseTime(download: ModuleDownload): Promise<string> {
   const infoFile = download.GoMod?.replace(/\.mod$/, '.info');
-  const info = infoFile && existsSync(infoFile) ? (JSON.parse(await readFile(infoFile, 'utf8')) as { Time?: string }) : {};
+  const info =
+    infoFile && existsSync(infoFile) ? (JSON.parse(await readFile(infoFile, 'utf8')) as { Time?: string }) : {};
   return (info.Time ?? '1970-01-01T00:00:00Z').replace(/\.\d+Z$/, 'Z');
 }
 
@@ -239,7 +270,12 @@ export const etcd: Step<GoBuildResult> = {
   build: (context, use) => {
     const version = etcdVersion(use(kubernetes).result.kubeadmImages);
     // server/go.mod replaces its sibling modules with ../api etc., so `go install` refuses it.
-    return goBuild(context, 'etcd', { module: 'go.etcd.io/etcd/server/v3', version, packages: ['go.etcd.io/etcd/server/v3'], binaryName: 'etcd' });
+    return goBuild(context, 'etcd', {
+      module: 'go.etcd.io/etcd/server/v3',
+      version,
+      packages: ['go.etcd.io/etcd/server/v3'],
+      binaryName: 'etcd',
+    });
   },
 };
 
@@ -254,7 +290,9 @@ export const coredns: Step<GoBuildResult> = {
   resource: 'cpu',
   needs: [kubernetes],
   recipeFiles,
-  fingerprint: (use) => ({ coredns: kubeadmImageTag(use(kubernetes).result.kubeadmImages, 'registry.k8s.io/coredns/coredns') }),
+  fingerprint: (use) => ({
+    coredns: kubeadmImageTag(use(kubernetes).result.kubeadmImages, 'registry.k8s.io/coredns/coredns'),
+  }),
   build: (context, use) => {
     const version = kubeadmImageTag(use(kubernetes).result.kubeadmImages, 'registry.k8s.io/coredns/coredns');
     return goBuild(context, 'coredns', {
@@ -317,7 +355,16 @@ export const pause: Step<PauseResult> = {
     const version = kubeadmImageTag(k8s.result.kubeadmImages, 'registry.k8s.io/pause');
     await mkdir(join(context.outDir, 'bin'), { recursive: true });
     // The flags of build/pause/Makefile: a static, stripped binary.
-    await context.run('gcc', ['-Os', '-Wall', '-Werror', '-static', `-DVERSION=v${version}`, '-o', join(context.outDir, 'bin', 'pause'), join(k8s.dir, k8s.result.pauseSource)]);
+    await context.run('gcc', [
+      '-Os',
+      '-Wall',
+      '-Werror',
+      '-static',
+      `-DVERSION=v${version}`,
+      '-o',
+      join(context.outDir, 'bin', 'pause'),
+      join(k8s.dir, k8s.result.pauseSource),
+    ]);
     await context.run('strip', [join(context.outDir, 'bin', 'pause')]);
     return { binary: 'bin/pause', version };
   },
