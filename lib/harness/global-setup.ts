@@ -3,6 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { handleFromEnv, type ClusterHandle, type ClusterSession } from '../cluster/provider.js';
 import { openClusterSession, type ClusterMode } from '../cluster/session.js';
 import { connect } from '../kube/client.js';
+import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId } from '../kube/namespace.js';
 
 export const RUN_ID_ENV = 'STS_CONFORMANCE_RUN_ID';
@@ -31,7 +32,12 @@ export default async function setup(project: TestProject) {
     });
     handle = session.handle;
   }
+  const contract = await readControllerContract(connect(handle), handle.serverVersion);
+  console.log(
+    `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource})`,
+  );
   project.provide('cluster', handle);
+  project.provide('contract', contract);
   project.provide('runId', runId);
   project.provide('outDir', outDir);
 

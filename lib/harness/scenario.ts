@@ -2,119 +2,211 @@ import * as allure from 'allure-js-commons';
 import { inject, test as base } from 'vitest';
 import type { ClusterHandle } from '../cluster/provider.js';
 import { connect, type Kube } from '../kube/client.js';
-import type { KubeObject } from '../kube/manifests.js';
-import { createNamespace, deleteNamespace, type OwnedNamespace } from '../kube/namespace.js';
-import { Redactor } from '../kube/redact.js';
-import { assertHolds, assertViolated, type Verdict } from '../invariants/verdict.js';
-import type { StepMark } from '../observe/picture.js';
-import { TimelineRecorder } from '../observe/recorder.js';
-import { buildTimeline, type Timeline, type Window } from '../observe/timeline.js';
-import type { WorkloadContext } from '../workloads/context.js';
-import type { AdaptedFixture } from '../workloads/fixtures.js';
+import type { ControllerContract } from '../kube/cluster-facts.js';
+import type { OwnedNamespace } from '../kube/namespace.js';
+import { statusMatchesPods } from '../invariants/status.js';
+import {
+  assertHolds,
+  assertViolatedWith,
+  describeViolations,
+  VIOLATION_KINDS,
+  type Verdict,
+  type ViolationKind,
+} from '../invariants/verdict.js';
+import { type Timeline, type Window, WHOLE_TIMELINE } from '../observe/timeline.js';
 import { waitClock } from '../support/wait.js';
-import { collectEvidence, type NamespaceEvidence } from './evidence.js';
+import type { WorkloadContext } from '../workloads/context.js';
+import { collectEvidence } from './evidence.js';
+import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
+import { RecordedNamespaces } from './recorded.js';
 import { recordTiming } from './timings.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     cluster: ClusterHandle;
+    contract: ControllerContract;
     runId: string;
     outDir: string;
   }
 }
 
+/** A declared invariant: its verdict on the timeline as recorded up to now. */
+export interface Declared {
+  verdict(): Promise<Verdict>;
+}
+
 /** What a scenario body works with: its namespace, the recorder's timeline, and named steps. */
 export interface Scenario extends WorkloadContext {
   readonly kube: Kube;
-  /** A named step: shown in the report, and drawn as a dashed line on the timeline picture. */
+  /** The Kubernetes version and feature gates the controller runs with: rules depend on them. */
+  readonly contract: ControllerContract;
+  /** A named step: shown in the report, drawn on the timeline picture; its failure leads with the declared verdicts. */
   step<T>(title: string, body: () => Promise<T>): Promise<T>;
   /** A resourceVersion boundary: what happens after this call is inside the returned window. */
   checkpoint(): Promise<Window>;
-  /** The timeline of a StatefulSet as recorded so far (default namespace: the scenario's own). */
-  timeline(statefulSet: string, namespace?: OwnedNamespace): Timeline;
+  /** The timeline of a StatefulSet once the recorder has caught up with the API server. */
+  timeline(statefulSet: string, namespace?: OwnedNamespace): Promise<Timeline>;
+  /**
+   * Declares an invariant over a StatefulSet's timeline before acting: judged when asked, and when
+   * a step fails. `expects` makes it a negative control that must produce those kinds.
+   */
+  declare(
+    title: string,
+    statefulSet: string,
+    judge: (timeline: Timeline) => Verdict,
+    options?: { expects?: readonly ViolationKind[]; namespace?: OwnedNamespace },
+  ): Declared;
   /** Another namespace of this run, recorded the same way (for a control next to the real thing). */
   secondNamespace(purpose: string): Promise<WorkloadContext>;
   /** Asserts the invariant holds; the verdict goes into the report either way. */
-  expectHolds(result: Verdict): Promise<void>;
-  /** Negative controls: asserts the invariant reports a violation, and shows which. */
-  expectViolated(result: Verdict): Promise<void>;
+  expectHolds(result: Verdict | Declared): Promise<void>;
+  /** Negative controls: asserts the invariant reports these violation kinds (not only absences, not inconclusive). */
+  expectViolated(result: Verdict | Declared, kinds: readonly ViolationKind[]): Promise<void>;
   /** Report labels: what part of the StatefulSet contract this proves, and where it is documented. */
   about(labels: { feature: string; docs: string; negativeControl?: boolean }): Promise<void>;
+  /** This scenario tampers with a StatefulSet's status on purpose: the automatic status check leaves it out. */
+  skipStatusCheck(statefulSet: string): void;
 }
 
-interface RecordedNamespace {
-  readonly namespace: OwnedNamespace;
-  readonly recorder: TimelineRecorder;
-  readonly marks: StepMark[];
-  readonly fixtures: AdaptedFixture[];
+interface Fixtures {
+  kube: Kube;
+  recorded: RecordedNamespaces;
+  evidence: void;
+  scenario: Scenario;
 }
 
-export const test = base.extend<{ scenario: Scenario }>({
-  scenario: async ({ task }, use) => {
+export const test = base.extend<Fixtures>({
+  kube: async ({}, use) => {
+    await use(connect(inject('cluster')));
+  },
+
+  /** The scenario's namespaces and recorders; deleted (without waiting) when the test is over. */
+  recorded: async ({ kube }, use) => {
+    const recorded = new RecordedNamespaces(kube, inject('runId'));
+    try {
+      await use(recorded);
+    } finally {
+      await recorded.close();
+    }
+  },
+
+  /** Automatic: the timelines and manifests of every test, and logs, events and states of a failed one; timings. */
+  evidence: [
+    async ({ task, recorded }, use) => {
+      const started = Date.now();
+      const waitedBefore = waitClock.totalMs;
+      await use();
+      const failed = task.result?.state === 'fail' || (task.result?.errors?.length ?? 0) > 0;
+      const recordings = await recorded.stopAll();
+      const evidenceStarted = Date.now();
+      await collectEvidence({
+        testName: task.name,
+        failed,
+        namespaces: recorded.entries.map((entry, index) => ({
+          namespace: entry.namespace,
+          recording: recordings[index] ?? entry.recorder.snapshot(),
+          marks: entry.marks,
+          fixtures: entry.fixtures,
+          objects: recorded.objectsOf(entry),
+          recorderNotes: entry.recorder.notes,
+        })),
+        redactor: recorded.redactor,
+        cluster: inject('cluster'),
+        outDir: inject('outDir'),
+      });
+      await recordTiming(inject('outDir'), {
+        file: task.file?.name ?? '',
+        test: task.name,
+        failed,
+        totalMs: Date.now() - started,
+        waitingMs: waitClock.totalMs - waitedBefore,
+        evidenceMs: Date.now() - evidenceStarted,
+      });
+    },
+    { auto: true },
+  ],
+
+  scenario: async ({ task, kube, recorded }, use) => {
     const cluster = inject('cluster');
-    const runId = inject('runId');
-    const kube = connect(cluster);
-    const redactor = new Redactor();
-    const recorded: RecordedNamespace[] = [];
+    const contract = inject('contract');
+    const main = await recorded.open(task.name);
+    const judges: Array<Judge & { namespace: OwnedNamespace }> = [];
+    const statusUnchecked = new Set<string>();
+    const applied = recorded.applied.bind(recorded);
+    const timeline = (statefulSet: string, namespace = main.namespace) => recorded.timeline(statefulSet, namespace);
+    const resolve = async (result: Verdict | Declared) => ('verdict' in result ? await result.verdict() : result);
 
-    const open = async (purpose: string): Promise<RecordedNamespace> => {
-      const namespace = await createNamespace(kube, { scenario: purpose, runId });
-      try {
-        const entry: RecordedNamespace = {
-          namespace,
-          recorder: await TimelineRecorder.start(namespace),
-          marks: [],
-          fixtures: [],
-        };
-        recorded.push(entry);
-        return entry;
-      } catch (error) {
-        await deleteNamespace(namespace, { wait: false });
-        throw error;
-      }
-    };
-    const applied = (fixture: AdaptedFixture, namespace: OwnedNamespace) => {
-      redactor.learn(fixture.objects);
-      recorded.find((entry) => entry.namespace.name === namespace.name)?.fixtures.push(fixture);
-    };
-
-    const started = Date.now();
-    const waitedBefore = waitClock.totalMs;
-    const main = await open(task.name);
     const scenario: Scenario = {
       kube,
       cluster,
+      contract,
       namespace: main.namespace,
       applied,
       async step(title, body) {
-        for (const entry of recorded) entry.marks.push({ at: Date.now(), label: title });
-        return allure.step(title, body);
+        recorded.mark(title);
+        return allure.step(title, async () => {
+          try {
+            return await body();
+          } catch (error) {
+            const soFar = await Promise.all(
+              judges.map(async (judge) => ({
+                judge,
+                verdict: judge.judge(await timeline(judge.statefulSet, judge.namespace)),
+              })),
+            ).then(verdictsSoFar, (barrier: Error) => `(the timeline could not be judged: ${barrier.message})`);
+            throw stepFailure(title, error, soFar);
+          }
+        });
       },
       async checkpoint() {
         // A list's resourceVersion is the store's revision when it was served: later writes are above it.
         const list = await kube.core.listNamespacedPod({ namespace: main.namespace.name, limit: 1 });
         return { afterRv: Number(list.metadata?.resourceVersion ?? 0) };
       },
-      timeline(statefulSet, namespace = main.namespace) {
-        const entry = recorded.find((candidate) => candidate.namespace.name === namespace.name);
-        if (!entry) throw new Error(`namespace ${namespace.name} is not recorded by this scenario`);
-        return buildTimeline(entry.recorder.snapshot(), statefulSet);
+      timeline,
+      declare(title, statefulSet, judge, options = {}) {
+        const entry: Judge & { namespace: OwnedNamespace } = {
+          title,
+          statefulSet,
+          judge,
+          expectedKinds: options.expects,
+          namespace: options.namespace ?? main.namespace,
+        };
+        judges.push(entry);
+        return { verdict: async () => judge(await timeline(statefulSet, entry.namespace)) };
       },
       async secondNamespace(purpose) {
-        const entry = await open(`${task.name} ${purpose}`);
+        const entry = await recorded.open(`${task.name} ${purpose}`);
         return { namespace: entry.namespace, cluster, applied };
       },
       async expectHolds(result) {
-        await allure.step(`${result.invariant} holds (${result.checked})`, async () => {
-          await allure.attachment(`verdict: ${result.invariant}`, JSON.stringify(result, null, 2), 'application/json');
-          assertHolds(result, `StatefulSet in ${main.namespace.name}`);
+        const verdict = await resolve(result);
+        await allure.step(`${verdict.invariant} ${verdict.outcome} (${verdict.checked})`, async () => {
+          await allure.attachment(
+            `verdict: ${verdict.invariant}`,
+            JSON.stringify(verdict, null, 2),
+            'application/json',
+          );
+          assertHolds(verdict, `StatefulSet in ${main.namespace.name}`);
         });
       },
-      async expectViolated(result) {
-        await allure.step(`${result.invariant} reports a violation (${result.checked})`, async () => {
-          await allure.attachment(`verdict: ${result.invariant}`, JSON.stringify(result, null, 2), 'application/json');
-          assertViolated(result, `StatefulSet in ${main.namespace.name}`);
-        });
+      async expectViolated(result, kinds) {
+        const verdict = await resolve(result);
+        const found = [...new Set(verdict.violations.map((violation) => violation.kind))];
+        await allure.step(
+          `negative control: ${verdict.invariant} must report ${kinds.join(', ')}; it reported ${found.join(', ') || verdict.outcome}`,
+          async () => {
+            await allure.parameter('expected violation kinds', kinds.join(', '));
+            await allure.parameter('reported violation kinds', found.join(', ') || 'none');
+            for (const kind of kinds) await allure.label('tag', `violation:${kind}`);
+            await allure.attachment(
+              `verdict: ${verdict.invariant}`,
+              `${kinds.map((kind) => `${kind}: ${VIOLATION_KINDS[kind]}`).join('\n')}\n\n${describeViolations(verdict)}\n\n${JSON.stringify(verdict, null, 2)}`,
+              'text/plain',
+            );
+            assertViolatedWith(verdict, kinds, `StatefulSet in ${main.namespace.name}`);
+          },
+        );
       },
       async about({ feature, docs, negativeControl }) {
         await allure.epic('StatefulSet');
@@ -123,44 +215,27 @@ export const test = base.extend<{ scenario: Scenario }>({
         await allure.link(docs, 'Kubernetes documentation');
         if (negativeControl) await allure.tag('negative control');
       },
+      skipStatusCheck(statefulSet) {
+        statusUnchecked.add(statefulSet);
+      },
     };
 
-    try {
-      await use(scenario);
-    } finally {
-      const failed = task.result?.state === 'fail' || (task.result?.errors?.length ?? 0) > 0;
-      const evidence: NamespaceEvidence[] = [];
-      for (const entry of recorded) {
-        const recording = await entry.recorder.stop();
-        const objects: KubeObject[] = entry.fixtures.flatMap((fixture) => fixture.objects);
-        evidence.push({
-          namespace: entry.namespace,
-          recording,
-          marks: entry.marks,
-          fixtures: entry.fixtures,
-          objects,
-          recorderNotes: entry.recorder.notes,
-        });
+    await use(scenario);
+
+    // Every wait trusts the StatefulSet status, so every scenario that got this far checks it
+    // against the recorded pods, for every StatefulSet it recorded.
+    if (task.result?.state === 'fail' || (task.result?.errors?.length ?? 0) > 0) return;
+    for (const entry of recorded.entries) {
+      const sets = new Set(
+        entry.recorder
+          .snapshot()
+          .records.filter((record) => record.resource === 'statefulsets')
+          .map((record) => record.object.metadata?.name ?? ''),
+      );
+      for (const set of sets) {
+        if (!set || statusUnchecked.has(set)) continue;
+        await scenario.expectHolds(statusMatchesPods(await timeline(set, entry.namespace), { window: WHOLE_TIMELINE }));
       }
-      const evidenceStarted = Date.now();
-      await collectEvidence({
-        testName: task.name,
-        failed,
-        namespaces: evidence,
-        redactor,
-        cluster,
-        outDir: inject('outDir'),
-      });
-      const evidenceMs = Date.now() - evidenceStarted;
-      for (const entry of recorded) await deleteNamespace(entry.namespace);
-      await recordTiming(inject('outDir'), {
-        file: task.file?.name ?? '',
-        test: task.name,
-        failed,
-        totalMs: Date.now() - started,
-        waitingMs: waitClock.totalMs - waitedBefore,
-        evidenceMs,
-      });
     }
   },
 });

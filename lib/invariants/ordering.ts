@@ -1,13 +1,7 @@
-import {
-  describeMoment,
-  describeState,
-  inWindow,
-  stateBefore,
-  type PodEvent,
-  type Timeline,
-  type Window,
-} from '../observe/timeline.js';
-import { verdict, type Verdict } from './verdict.js';
+import { describeMoment, inWindow, type Timeline, type Window } from '../observe/timeline.js';
+import { couldSeeHealthy, existsBefore, firstCreations, setBefore } from './controller-view.js';
+import { unobservedIn } from './coverage.js';
+import { Findings, type Verdict } from './verdict.js';
 
 /**
  * OrderedReady pod management, as the StatefulSet documentation states it: "For a StatefulSet
@@ -15,155 +9,136 @@ import { verdict, type Verdict } from './verdict.js';
  * {0..N-1}", and "Before a scaling operation is applied to a Pod, all of its predecessors must
  * be Running and Ready"; "When Pods are being deleted, they are terminated in reverse order,
  * from {N-1..0}", and "Before a Pod is terminated, all of its successors must be completely shutdown."
+ *
+ * As the v1.34 controller implements it (stateful_set_control.go, updateStatefulSet with
+ * monotonic = podManagementPolicy OrderedReady): processReplica walks ordinals start..end and
+ * stops at the first pod that is missing (it creates it and returns), terminating, not Running
+ * and Ready, or not available for minReadySeconds. So pod k is created only while every pod from
+ * the start ordinal to k-1 exists, is healthy and is not terminating. Condemned pods (ordinals
+ * beyond the replica range) are processed only after every replica passed that walk, highest
+ * first (descendingOrdinal), one at a time: processCondemned blocks while the highest one is
+ * terminating, and a condemned pod is never recreated ("we do not resurrect Pods in this interval").
  */
 
 /**
- * Every ordinal in `ordinals` is created in the window, in ascending order; pod k is created
- * only while pod k-1 is Running and Ready; and at no moment are two pods of the set not Ready.
+ * Every ordinal in `ordinals` is created in the window; first incarnations appear in ascending
+ * order; and every creation in the window, re-creations included, happens while each pod from
+ * the start ordinal up to its predecessor could have been seen Running, Ready and available.
+ * (Pods that flap after they were Ready are not judged here: the controller cannot prevent it.)
  */
 export function orderedCreation(timeline: Timeline, options: { window: Window; ordinals: readonly number[] }): Verdict {
+  const findings = new Findings();
   const set = timeline.statefulSet;
-  const violations: string[] = [];
   const creations = timeline.podEvents.filter(
     (event) => event.transition === 'created' && inWindow(event.at, options.window),
   );
-
   for (const ordinal of options.ordinals) {
-    if (!creations.some((event) => event.ordinal === ordinal))
-      violations.push(`${set}-${ordinal} was never created in the window`);
+    if (!creations.some((event) => event.ordinal === ordinal)) {
+      findings.add('never-created', `${set}-${ordinal} was never created in the window`);
+    }
+  }
+  const firsts = firstCreations(timeline, options.window);
+  for (const creation of firsts) {
+    const lower = firsts.find((other) => other.ordinal < creation.ordinal && other.at.rv > creation.at.rv);
+    if (lower) {
+      findings.add(
+        'created-out-of-order',
+        `${creation.pod} was created at ${describeMoment(creation.at, timeline)}, before ${lower.pod} (${describeMoment(lower.at, timeline)}): expected ascending ordinal order`,
+      );
+    }
   }
   for (const creation of creations) {
-    const earlier = creations.find((other) => other.ordinal > creation.ordinal && other.at.rv < creation.at.rv);
-    if (earlier) {
-      violations.push(
-        `${creation.pod} created at ${describeMoment(creation.at, timeline)} after ${earlier.pod} (${describeMoment(earlier.at, timeline)}): expected ascending ordinal order`,
-      );
-    }
-    if (creation.ordinal === 0) continue;
-    const predecessor = stateBefore(timeline, creation.at.rv).get(creation.ordinal - 1);
-    const ok =
-      predecessor?.state.exists &&
-      predecessor.state.running &&
-      predecessor.state.ready &&
-      !predecessor.state.terminating;
-    if (!ok) {
-      violations.push(
-        `${creation.pod} created at ${describeMoment(creation.at, timeline)} while ${describeState(predecessor, creation.ordinal - 1, set)}: expected ${set}-${creation.ordinal - 1} Running and Ready`,
-      );
-    }
-  }
-  violations.push(...atMostOneNotReady(timeline, options.window));
-  return verdict(
-    'ordered creation',
-    `${creations.length} pod creation(s) in the window, ordinals ${options.ordinals.join(', ')} expected`,
-    violations,
-  );
-}
-
-/** Walks the window and reports each stretch where two or more existing pods were not Ready. */
-function atMostOneNotReady(timeline: Timeline, window: Window): string[] {
-  const violations: string[] = [];
-  const notReady = new Map<number, PodEvent>();
-  let reported = false;
-  for (const event of timeline.podEvents) {
-    if (!inWindow(event.at, window)) {
-      // Track state before the window too, so the window starts from the truth.
-      if (event.at.rv <= window.afterRv) track(notReady, event);
-      continue;
-    }
-    track(notReady, event);
-    if (notReady.size > 1 && !reported) {
-      const pods = [...notReady.values()].map((e) => e.pod).sort();
-      violations.push(
-        `at ${describeMoment(event.at, timeline)} ${pods.length} pods were not Ready at once (${pods.join(', ')}): expected at most one`,
-      );
-      reported = true;
-    } else if (notReady.size <= 1) {
-      reported = false;
-    }
-  }
-  return violations;
-}
-
-function track(notReady: Map<number, PodEvent>, event: PodEvent) {
-  switch (event.transition) {
-    case 'created':
-    case 'notReady':
-      notReady.set(event.ordinal, event);
-      break;
-    case 'ready':
-    case 'deleted':
-    case 'deletionRequested':
-      // A terminating pod is on its way out; scale-down rules judge it, not this one.
-      notReady.delete(event.ordinal);
-      break;
-    default:
-      break;
-  }
-}
-
-/**
- * Scaling from `from` to `to` replicas deletes ordinals from-1 down to `to`, one at a time:
- * deletion of pod k is requested only after pod k+1 is gone, so no two pods terminate at once;
- * ordinals below `to` are not touched.
- */
-export function reverseTermination(timeline: Timeline, options: { window: Window; from: number; to: number }): Verdict {
-  const set = timeline.statefulSet;
-  const violations: string[] = [];
-  const requests = timeline.podEvents.filter(
-    (event) => event.transition === 'deletionRequested' && inWindow(event.at, options.window),
-  );
-  const deletions = timeline.podEvents.filter(
-    (event) => event.transition === 'deleted' && inWindow(event.at, options.window),
-  );
-  const expected = Array.from({ length: options.from - options.to }, (_, index) => options.from - 1 - index);
-
-  for (const ordinal of expected) {
-    if (!requests.some((event) => event.ordinal === ordinal))
-      violations.push(`deletion of ${set}-${ordinal} was never requested in the window`);
-    if (!deletions.some((event) => event.ordinal === ordinal))
-      violations.push(`${set}-${ordinal} was never fully deleted in the window`);
-  }
-  for (const request of requests) {
-    if (request.ordinal < options.to) {
-      violations.push(
-        `deletion of ${request.pod} requested at ${describeMoment(request.at, timeline)}: expected ordinals below ${options.to} to stay`,
-      );
-      continue;
-    }
-    const higherStillThere = requests.find((other) => other.ordinal < request.ordinal && other.at.rv < request.at.rv);
-    if (higherStillThere) {
-      violations.push(
-        `deletion of ${request.pod} requested at ${describeMoment(request.at, timeline)}, after that of ${higherStillThere.pod}: expected descending ordinal order`,
-      );
-    }
-    if (request.ordinal + 1 < options.from) {
-      const successorGone = deletions.find(
-        (deleted) => deleted.ordinal === request.ordinal + 1 && deleted.at.rv < request.at.rv,
-      );
-      if (!successorGone) {
-        const successor = stateBefore(timeline, request.at.rv).get(request.ordinal + 1);
-        violations.push(
-          `deletion of ${request.pod} requested at ${describeMoment(request.at, timeline)} while ${describeState(successor, request.ordinal + 1, set)}: expected ${set}-${request.ordinal + 1} completely gone first`,
+    const spec = setBefore(timeline, creation.at.rv);
+    const start = spec?.startOrdinal ?? 0;
+    const minReadySeconds = spec?.minReadySeconds ?? 0;
+    for (let predecessor = start; predecessor < creation.ordinal; predecessor++) {
+      const health = couldSeeHealthy(timeline, predecessor, creation.at, minReadySeconds);
+      if (!health.ok) {
+        findings.add(
+          'created-before-predecessors-ready',
+          `${creation.pod} was created at ${describeMoment(creation.at, timeline)} while ${health.state}: expected every pod from ${set}-${start} to ${set}-${creation.ordinal - 1} Running, Ready${minReadySeconds > 0 ? `, available for ${minReadySeconds}s` : ''} and not terminating`,
         );
       }
     }
   }
-  // No overlap: between a deletion request and the pod's disappearance, no other request.
+  return findings.verdict(
+    'ordered creation',
+    `${creations.length} pod creation(s) in the window, ordinals ${options.ordinals.join(', ')} expected`,
+    unobservedIn(timeline, options.window),
+  );
+}
+
+/**
+ * Scaling from `from` to `to` replicas asks ordinals from-1 down to `to` to go, each only once
+ * every higher condemned pod is completely gone and while every pod that stays could be seen
+ * healthy; no ordinal below `to` is asked to go and no condemned ordinal is created again.
+ */
+export function reverseTermination(timeline: Timeline, options: { window: Window; from: number; to: number }): Verdict {
+  const findings = new Findings();
+  const set = timeline.statefulSet;
+  const inside = timeline.podEvents.filter((event) => inWindow(event.at, options.window));
+  const requests = inside.filter((event) => event.transition === 'deletionRequested');
+  const deletions = inside.filter((event) => event.transition === 'deleted');
+  const condemned = Array.from({ length: options.from - options.to }, (_, index) => options.from - 1 - index);
+
+  for (const ordinal of condemned) {
+    if (!requests.some((event) => event.ordinal === ordinal)) {
+      findings.add('never-deleted', `deletion of ${set}-${ordinal} was never requested in the window`);
+    }
+    if (!deletions.some((event) => event.ordinal === ordinal)) {
+      findings.add('never-deleted', `${set}-${ordinal} was never completely deleted in the window`);
+    }
+  }
   for (const request of requests) {
-    const gone = deletions.find((deleted) => deleted.uid === request.uid);
-    const overlapping = requests.find(
-      (other) => other.uid !== request.uid && other.at.rv > request.at.rv && (!gone || other.at.rv < gone.at.rv),
-    );
-    if (overlapping) {
-      violations.push(
-        `${request.pod} and ${overlapping.pod} were terminating at the same time (from ${describeMoment(overlapping.at, timeline)}): expected one at a time`,
+    const at = describeMoment(request.at, timeline);
+    if (request.ordinal < options.to) {
+      findings.add(
+        'deleted-below-target',
+        `deletion of ${request.pod} was requested at ${at}: expected ordinals below ${options.to} to stay`,
+      );
+      continue;
+    }
+    const lowerFirst = requests.find((other) => other.ordinal < request.ordinal && other.at.rv < request.at.rv);
+    if (lowerFirst) {
+      findings.add(
+        'deleted-out-of-order',
+        `deletion of ${request.pod} was requested at ${at}, after that of ${lowerFirst.pod} (${describeMoment(lowerFirst.at, timeline)}): expected descending ordinal order`,
+      );
+    }
+    for (const successor of condemned.filter((ordinal) => ordinal > request.ordinal)) {
+      const still = existsBefore(timeline, successor, request.at.rv);
+      if (still) {
+        const terminating = still.some((event) => event.transition === 'deletionRequested');
+        findings.add(
+          'deleted-before-successor-gone',
+          `deletion of ${request.pod} was requested at ${at} while ${set}-${successor} (uid ${still[0]?.uid.slice(0, 8)}) still existed${terminating ? ', terminating' : ''}: expected it completely gone first`,
+        );
+      }
+    }
+    const spec = setBefore(timeline, request.at.rv);
+    const start = spec?.startOrdinal ?? 0;
+    for (let staying = start; staying < options.to; staying++) {
+      const health = couldSeeHealthy(timeline, staying, request.at, spec?.minReadySeconds ?? 0);
+      if (!health.ok) {
+        findings.add(
+          'deleted-while-unhealthy',
+          `deletion of ${request.pod} was requested at ${at} while ${health.state}: expected every pod that stays Running, Ready and available`,
+        );
+      }
+    }
+  }
+  const firstRequest = requests.find((request) => request.ordinal >= options.to);
+  for (const creation of inside.filter((event) => event.transition === 'created' && event.ordinal >= options.to)) {
+    if (firstRequest && creation.at.rv > firstRequest.at.rv) {
+      findings.add(
+        'condemned-resurrected',
+        `${creation.pod} (uid ${creation.uid.slice(0, 8)}) was created at ${describeMoment(creation.at, timeline)} while the set was scaled down to ${options.to}: expected condemned ordinals not to come back`,
       );
     }
   }
-  return verdict(
+  return findings.verdict(
     'reverse termination',
     `${requests.length} deletion request(s) and ${deletions.length} deletion(s) in the window, scaling ${options.from} -> ${options.to}`,
-    [...new Set(violations)],
+    unobservedIn(timeline, options.window),
   );
 }

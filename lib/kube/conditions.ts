@@ -16,6 +16,8 @@ export const DEADLINES = {
   rollout: 420_000,
   podGone: 120_000,
   claimBound: 120_000,
+  /** A rollout or scale in which nothing changed for this long is stuck, whatever its deadline. */
+  noProgress: 150_000,
 } as const;
 
 export function isPodReady(pod: V1Pod | undefined): boolean {
@@ -75,7 +77,7 @@ export function statefulSetReady(
         (s?.readyReplicas ?? 0) === replicas;
       return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
     },
-    { timeoutMs, intervalMs: 500 },
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );
 }
 
@@ -98,7 +100,7 @@ export function rolloutComplete(
         (s?.readyReplicas ?? 0) === replicas;
       return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
     },
-    { timeoutMs, intervalMs: 500 },
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );
 }
 
@@ -134,7 +136,7 @@ export function partitionRolledOut(
         ? { done: true, value: set }
         : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
     },
-    { timeoutMs, intervalMs: 500 },
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );
 }
 
@@ -233,7 +235,49 @@ export function controllerReports(
         (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
         (s?.replicas ?? 0) === expected.replicas &&
         (s?.readyReplicas ?? 0) === expected.readyReplicas;
-      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+      if (done) return { done: true, value: set };
+      // Status counts of an observed spec only grow past the awaited ones if pods the scenario
+      // holds back were created anyway: what it waits for has been overtaken.
+      const overtaken =
+        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && (s?.replicas ?? 0) > expected.replicas;
+      return {
+        done: false,
+        observed: describeSet(set),
+        impossible: overtaken
+          ? `the controller already reports ${s?.replicas} replicas (${describeSet(set)})`
+          : undefined,
+      };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/**
+ * The controller has observed a template change and made a new update revision. If it has
+ * observed the latest generation and the update revision is still the old one, no new revision
+ * is coming: the wait fails at once.
+ */
+export function newUpdateRevision(
+  namespace: OwnedNamespace,
+  name: string,
+  previous: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1StatefulSet> {
+  return waitFor(
+    `the StatefulSet controller to make a new update revision of StatefulSet ${namespace.name}/${name} (other than ${previous})`,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      const revision = set.status?.updateRevision;
+      if (observed && revision && revision !== previous) return { done: true, value: set };
+      return {
+        done: false,
+        observed: describeSet(set),
+        impossible:
+          observed && revision === previous
+            ? `it observed generation ${set.metadata?.generation} and kept ${previous}`
+            : undefined,
+      };
     },
     { timeoutMs, intervalMs: 250 },
   );

@@ -2,6 +2,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Event,
+  type V1PersistentVolume,
   type V1PersistentVolumeClaim,
   type V1Pod,
   type V1StatefulSet,
@@ -41,6 +42,18 @@ export async function patchStatefulSet(
 ): Promise<V1StatefulSet> {
   return call(`patch StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSet({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
+  );
+}
+
+/** A JSON merge patch of the StatefulSet's status subresource. */
+export async function patchStatefulSetStatus(
+  namespace: OwnedNamespace,
+  name: string,
+  patch: object,
+  what: string,
+): Promise<V1StatefulSet> {
+  return call(`patch status of StatefulSet ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.apps.patchNamespacedStatefulSetStatus({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
   );
 }
 
@@ -95,6 +108,11 @@ export function getClaim(namespace: OwnedNamespace, name: string): Promise<V1Per
   return call(`read PersistentVolumeClaim ${namespace.name}/${name}`, () =>
     namespace.kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
   );
+}
+
+/** A PersistentVolume (cluster-scoped): read only, to prove which volume a claim of the suite's is bound to. */
+export function getVolume(kube: OwnedNamespace['kube'], name: string): Promise<V1PersistentVolume> {
+  return call(`read PersistentVolume ${name}`, () => kube.core.readPersistentVolume({ name }));
 }
 
 export async function listEvents(namespace: OwnedNamespace): Promise<CoreV1Event[]> {

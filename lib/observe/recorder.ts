@@ -4,6 +4,7 @@ import { call, statusCode, type Kube } from '../kube/client.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
 import type { RawObject, RecorderGap, Recording, RecordType, WatchedResource, WatchRecord } from './records.js';
 import { WATCHED_RESOURCES } from './records.js';
+import { waitFor } from '../support/wait.js';
 
 /** How a watch stream ended. */
 export type WatchEnd =
@@ -28,7 +29,8 @@ export type SourceFactory = (resource: WatchedResource) => ResourceSource;
  * Lists and then watches pods, claims, StatefulSets, ControllerRevisions and Events of one
  * namespace, from the list's resourceVersion, with bookmarks. A 410 Gone (from the watch request
  * or as an ERROR event) relists and leaves a gap marker; a server-side close resumes from the
- * last resourceVersion seen (bookmarks included). Started before a scenario acts, stopped after.
+ * last resourceVersion seen (bookmarks included); a watch that cannot be followed any more
+ * leaves an open gap. Started before a scenario acts, stopped after.
  */
 export class TimelineRecorder {
   private readonly records: WatchRecord[] = [];
@@ -37,6 +39,11 @@ export class TimelineRecorder {
   private readonly stopping = new AbortController();
   private readonly loops: Array<Promise<void>> = [];
   private readonly problems: string[] = [];
+  private readonly sources = new Map<WatchedResource, ResourceSource>();
+  /** Per resource: UID -> resourceVersion of the latest state seen of every object that exists. */
+  private readonly alive = new Map<WatchedResource, Map<string, string>>();
+  /** Per resource: the newest resourceVersion the recorder knows it has seen everything up to. */
+  private readonly seenUpTo = new Map<WatchedResource, number>();
   private seq = 0;
   private startedAt = 0;
 
@@ -45,7 +52,7 @@ export class TimelineRecorder {
     private readonly now: () => number,
   ) {}
 
-  /** Resolves once every resource has been listed and its first watch is open. */
+  /** Resolves once every resource has been listed and its first watch is open; rejects if a first list fails. */
   static async start(namespace: OwnedNamespace): Promise<TimelineRecorder> {
     return TimelineRecorder.startWith(namespace.name, (resource) => kubeSource(namespace, resource));
   }
@@ -59,12 +66,18 @@ export class TimelineRecorder {
     const recorder = new TimelineRecorder(namespace, options.now ?? Date.now);
     recorder.startedAt = recorder.now();
     const opened = (options.resources ?? WATCHED_RESOURCES).map((resource) => {
-      let signalOpen!: () => void;
-      const ready = new Promise<void>((resolve) => (signalOpen = resolve));
-      recorder.loops.push(recorder.follow(resource, sources(resource), signalOpen, options.retryDelayMs ?? 1000));
-      return ready;
+      const source = sources(resource);
+      recorder.sources.set(resource, source);
+      const ready = deferred();
+      recorder.loops.push(recorder.follow(resource, source, ready, options.retryDelayMs ?? 1000));
+      return ready.promise;
     });
-    await Promise.all(opened);
+    try {
+      await Promise.all(opened);
+    } catch (error) {
+      await recorder.stop();
+      throw error;
+    }
     return recorder;
   }
 
@@ -92,13 +105,75 @@ export class TimelineRecorder {
     return this.problems;
   }
 
+  /**
+   * The barrier before a verdict: waits until a fresh list of each resource agrees with what
+   * the recorder has seen (the same objects at the same resourceVersions). A list is served at
+   * the store's current revision, so once they agree every write up to that list, including the
+   * ones the scenario just waited for through GETs, is in the recording. Returns the newest list
+   * resourceVersion. A resource whose watch has died never agrees: the wait gives up naming it.
+   */
+  async catchUp(
+    resources: readonly WatchedResource[] = BARRIER_RESOURCES,
+    options: { timeoutMs?: number; intervalMs?: number } = {},
+  ): Promise<number> {
+    let newest = 0;
+    for (const resource of resources) {
+      const source = this.sources.get(resource);
+      if (!source) continue;
+      const rv = await waitFor(
+        `the recorder of ${this.namespace} to have seen every ${resource} change the API server has`,
+        async () => {
+          const { items, resourceVersion } = await source.list();
+          const differences = this.differencesFrom(resource, items);
+          if (differences.length === 0) return { done: true, value: Number(resourceVersion) };
+          return { done: false, observed: `${differences.length} difference(s), e.g. ${differences[0]}` };
+        },
+        { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: options.intervalMs ?? 200 },
+      );
+      newest = Math.max(newest, rv);
+      this.seenUpTo.set(resource, Math.max(this.seenUpTo.get(resource) ?? 0, rv));
+    }
+    return newest;
+  }
+
+  private differencesFrom(resource: WatchedResource, items: readonly RawObject[]): string[] {
+    const seen = this.alive.get(resource) ?? new Map<string, string>();
+    const differences: string[] = [];
+    const listed = new Set<string>();
+    for (const item of items) {
+      const uid = item.metadata?.uid ?? '';
+      listed.add(uid);
+      const recorded = seen.get(uid);
+      if (recorded !== item.metadata?.resourceVersion) {
+        differences.push(
+          `${item.metadata?.name} at rv ${item.metadata?.resourceVersion}, recorded ${recorded ? `rv ${recorded}` : 'never'}`,
+        );
+      }
+    }
+    for (const [uid, rv] of seen) if (!listed.has(uid)) differences.push(`uid ${uid.slice(0, 8)} (rv ${rv}) is gone`);
+    return differences;
+  }
+
   private push(resource: WatchedResource, type: RecordType, object: RawObject) {
     if (object.metadata) delete object.metadata.managedFields;
     this.records.push({ seq: this.seq++, resource, type, receivedAt: this.now(), object });
+    const uid = object.metadata?.uid;
+    if (!uid) return;
+    const alive = this.aliveOf(resource);
+    if (type === 'DELETED') alive.delete(uid);
+    else alive.set(uid, object.metadata?.resourceVersion ?? '');
+  }
+
+  private aliveOf(resource: WatchedResource): Map<string, string> {
+    let alive = this.alive.get(resource);
+    if (!alive) this.alive.set(resource, (alive = new Map()));
+    return alive;
   }
 
   private async relist(resource: WatchedResource, source: ResourceSource): Promise<string> {
     const { items, resourceVersion } = await source.list();
+    // Objects that went away while the recorder was not watching are simply not listed.
+    this.aliveOf(resource).clear();
     for (const item of items) this.push(resource, 'SYNC', item);
     return resourceVersion;
   }
@@ -106,16 +181,18 @@ export class TimelineRecorder {
   private async follow(
     resource: WatchedResource,
     source: ResourceSource,
-    opened: () => void,
+    opened: Deferred,
     retryDelayMs: number,
   ): Promise<void> {
     let announced = false;
-    const announce = () => {
-      if (!announced) opened();
-      announced = true;
-    };
+    let resourceVersion = '0';
     try {
-      let resourceVersion = await this.relist(resource, source);
+      resourceVersion = await this.relist(resource, source);
+    } catch (error) {
+      opened.reject(new Error(`cannot start recording ${resource} in ${this.namespace}: ${message(error)}`));
+      return;
+    }
+    try {
       while (!this.stopping.signal.aborted) {
         let sawGone = false;
         const watch = await source.watch(resourceVersion, (type, object) => {
@@ -130,13 +207,22 @@ export class TimelineRecorder {
         });
         this.open.add(watch);
         if (this.stopping.signal.aborted) watch.abort();
-        announce();
+        if (!announced) opened.resolve();
+        announced = true;
         const end = await watch.ended;
         this.open.delete(watch);
         if (this.stopping.signal.aborted) break;
         if (sawGone || end.kind === 'gone') {
-          this.gaps.push({ resource, receivedAt: this.now(), reason: '410 Gone: resourceVersion too old, relisted' });
+          const lastSeen = Number(resourceVersion);
+          const relistedAt = this.now();
           resourceVersion = await this.relist(resource, source);
+          this.gaps.push({
+            resource,
+            receivedAt: relistedAt,
+            reason: '410 Gone: resourceVersion too old, relisted',
+            afterRv: lastSeen,
+            untilRv: Number(resourceVersion),
+          });
         } else if (end.kind === 'error') {
           this.problems.push(`${resource}: ${end.message}`);
           // Pause before reopening: a failing watch request (the Events API can fail fast) must not spin.
@@ -144,11 +230,42 @@ export class TimelineRecorder {
         }
       }
     } catch (error) {
-      this.problems.push(`${resource}: recording stopped: ${error instanceof Error ? error.message : String(error)}`);
+      this.problems.push(`${resource}: recording stopped: ${message(error)}`);
+      this.gaps.push({
+        resource,
+        receivedAt: this.now(),
+        reason: `recording of ${resource} stopped: ${message(error)}`,
+        afterRv: Number(resourceVersion),
+      });
     } finally {
-      announce();
+      if (!announced) opened.resolve();
     }
   }
+}
+
+/** What verdicts are built from; Events only illustrate. */
+export const BARRIER_RESOURCES: readonly WatchedResource[] = [
+  'pods',
+  'persistentvolumeclaims',
+  'statefulsets',
+  'controllerrevisions',
+];
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+  return { promise, resolve, reject };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The client-node implementation of a source: typed list calls, raw watch streams. */

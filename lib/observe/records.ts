@@ -30,11 +30,21 @@ export interface WatchRecord {
   readonly object: RawObject;
 }
 
-/** A marker the recorder leaves when it had to relist: events between the old and new list are unseen. */
+/**
+ * A stretch of resourceVersions the recorder may not have seen for one resource: after a 410 Gone
+ * it relists, and changes between the last event it saw and the new list are lost (several
+ * transitions collapse onto the relist); when a watch cannot be reopened, everything after the
+ * last event is unseen (`untilRv` undefined). A verdict over a window that overlaps a gap is
+ * inconclusive.
+ */
 export interface RecorderGap {
   readonly resource: WatchedResource;
   readonly receivedAt: number;
   readonly reason: string;
+  /** The last resourceVersion seen before the gap: changes after it may be missing... */
+  readonly afterRv: number;
+  /** ...up to this one (the relist's), or for the rest of the recording. */
+  readonly untilRv?: number;
 }
 
 export interface Recording {

@@ -51,13 +51,20 @@ export interface SetStatus {
   readonly generation?: number;
   readonly observedGeneration?: number;
   readonly specReplicas?: number;
+  /** spec.ordinals.start (0 when unset). */
+  readonly startOrdinal: number;
+  readonly minReadySeconds: number;
+  readonly updateStrategy?: string;
+  readonly partition?: number;
+  readonly maxUnavailable?: number | string;
+  readonly podManagementPolicy?: string;
   readonly replicas?: number;
   readonly readyReplicas?: number;
+  readonly availableReplicas?: number;
+  readonly currentReplicas?: number;
   readonly updatedReplicas?: number;
   readonly currentRevision?: string;
   readonly updateRevision?: string;
-  readonly partition?: number;
-  readonly podManagementPolicy?: string;
   readonly deleted: boolean;
 }
 
@@ -259,8 +266,10 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
     if (record.resource === 'statefulsets' && object.metadata?.name === statefulSet) {
       const spec = (object.spec ?? {}) as {
         replicas?: number;
+        minReadySeconds?: number;
+        ordinals?: { start?: number };
         podManagementPolicy?: string;
-        updateStrategy?: { rollingUpdate?: { partition?: number } };
+        updateStrategy?: { type?: string; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
       };
       const status = (object.status ?? {}) as Record<string, unknown>;
       statuses.push({
@@ -268,13 +277,19 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
         generation: object.metadata?.generation,
         observedGeneration: status.observedGeneration as number | undefined,
         specReplicas: spec.replicas,
+        startOrdinal: spec.ordinals?.start ?? 0,
+        minReadySeconds: spec.minReadySeconds ?? 0,
+        updateStrategy: spec.updateStrategy?.type,
+        partition: spec.updateStrategy?.rollingUpdate?.partition,
+        maxUnavailable: spec.updateStrategy?.rollingUpdate?.maxUnavailable,
+        podManagementPolicy: spec.podManagementPolicy,
         replicas: status.replicas as number | undefined,
         readyReplicas: status.readyReplicas as number | undefined,
+        availableReplicas: status.availableReplicas as number | undefined,
+        currentReplicas: status.currentReplicas as number | undefined,
         updatedReplicas: status.updatedReplicas as number | undefined,
         currentRevision: status.currentRevision as string | undefined,
         updateRevision: status.updateRevision as string | undefined,
-        partition: spec.updateStrategy?.rollingUpdate?.partition,
-        podManagementPolicy: spec.podManagementPolicy,
         deleted: record.type === 'DELETED',
       });
     } else if (record.resource === 'persistentvolumeclaims') {

@@ -4,9 +4,40 @@ import { formatDuration } from './format.js';
 /**
  * A named condition with a deadline: the only way this project waits. `check` returns
  * `{ done: true, value }` when the condition holds, or `{ done: false, observed }` with a
- * description of what it saw, which ends up in the timeout message.
+ * description of what it saw, which ends up in the timeout message. A check that sees the
+ * condition can no longer come (the controller already went past it) says so in `impossible`,
+ * and the wait fails at once instead of spending its deadline.
  */
-export type Check<T> = () => Promise<{ done: true; value: T } | { done: false; observed: string }>;
+export type Check<T> = () => Promise<{ done: true; value: T } | { done: false; observed: string; impossible?: string }>;
+
+/** The condition can no longer become true: waiting longer would only cost time. */
+export class ConditionImpossibleError extends Error {
+  constructor(
+    readonly condition: string,
+    readonly seconds: number,
+    readonly reason: string,
+  ) {
+    super(
+      `gave up after ${formatDuration(seconds)} waiting for ${condition}: it can no longer happen, because ${reason}`,
+    );
+    this.name = 'ConditionImpossibleError';
+  }
+}
+
+/** Nothing the condition looks at changed for too long: the actor is stuck. */
+export class NoProgressError extends Error {
+  constructor(
+    readonly condition: string,
+    readonly seconds: number,
+    readonly stalledSeconds: number,
+    readonly lastObserved: string,
+  ) {
+    super(
+      `gave up after ${formatDuration(seconds)} waiting for ${condition}: nothing it watches changed for ${formatDuration(stalledSeconds)}; last observed: ${lastObserved}`,
+    );
+    this.name = 'NoProgressError';
+  }
+}
 
 export class WaitTimeoutError extends Error {
   constructor(
@@ -25,6 +56,11 @@ export interface WaitOptions {
   /** Pause between checks in milliseconds (the check itself may take longer). */
   readonly intervalMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Fail when what the check observes has not changed for this long: for long waits on an actor
+   * that makes visible progress (a rollout), so a stuck controller costs minutes, not the deadline.
+   */
+  readonly noProgressMs?: number;
 }
 
 /**
@@ -50,17 +86,29 @@ export function waitFor<T>(condition: string, check: Check<T>, options: WaitOpti
 async function poll<T>(condition: string, check: Check<T>, options: WaitOptions, started: number): Promise<T> {
   const interval = options.intervalMs ?? 1000;
   let lastObserved = 'nothing yet';
+  let changedAt = started;
   for (;;) {
     options.signal?.throwIfAborted();
+    let observed: string;
     try {
       const outcome = await check();
       if (outcome.done) return outcome.value;
-      lastObserved = outcome.observed;
+      if (outcome.impossible) {
+        throw new ConditionImpossibleError(condition, (Date.now() - started) / 1000, outcome.impossible);
+      }
+      observed = outcome.observed;
     } catch (error) {
+      if (error instanceof ConditionImpossibleError) throw error;
       // A failing read (connection refused while a server starts) is an observation, not an outcome.
-      lastObserved = `error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+      observed = `error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
     }
-    const elapsed = Date.now() - started;
+    const now = Date.now();
+    if (observed !== lastObserved) changedAt = now;
+    lastObserved = observed;
+    const elapsed = now - started;
+    if (options.noProgressMs !== undefined && now - changedAt >= options.noProgressMs) {
+      throw new NoProgressError(condition, elapsed / 1000, (now - changedAt) / 1000, lastObserved);
+    }
     if (elapsed >= options.timeoutMs) throw new WaitTimeoutError(condition, elapsed / 1000, lastObserved);
     await delay(Math.min(interval, options.timeoutMs - elapsed), undefined, { signal: options.signal });
   }

@@ -123,6 +123,18 @@ export function partition(value: number): Transform {
   };
 }
 
+/** updateStrategy OnDelete: the controller replaces a pod at the new revision only once someone deletes it. */
+export function onDeleteUpdates(): Transform {
+  return {
+    name: 'updateStrategy OnDelete',
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
+        set.spec.updateStrategy = { type: 'OnDelete' };
+      return [...objects];
+    },
+  };
+}
+
 /** Sets an environment variable on every container of the pod template (adds it if absent). */
 export function containerEnv(name: string, value: string): Transform {
   return {

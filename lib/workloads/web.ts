@@ -1,7 +1,8 @@
-import type { V1StatefulSet } from '@kubernetes/client-node';
+import type { V1PersistentVolume, V1StatefulSet } from '@kubernetes/client-node';
 import {
   claimBound,
   controllerObserved,
+  newUpdateRevision,
   controllerReports,
   partitionRolledOut,
   podGone,
@@ -18,15 +19,19 @@ import {
   getClaim,
   getPod,
   getStatefulSet,
+  getVolume,
   patchStatefulSet,
+  patchStatefulSetStatus,
   scaleStatefulSet,
 } from '../kube/verbs.js';
-import type { StorageIdentity } from '../invariants/identity.js';
+import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
+import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import { loadFixture } from './fixtures.js';
 import {
   containerEnv,
   emptyDirInsteadOfClaims,
+  onDeleteUpdates,
   partition,
   podManagementPolicy,
   replicas,
@@ -42,6 +47,8 @@ export interface WebOptions {
   /** emptyDir: the negative control for storage identity. */
   readonly storage?: 'claims' | 'emptyDir';
   readonly partition?: number;
+  /** OnDelete: template changes reach a pod only when it is deleted. */
+  readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
   /** false: no governing headless Service, the negative control for DNS identity. */
   readonly headlessService?: boolean;
 }
@@ -66,6 +73,7 @@ export class WebStatefulSet {
     if (options.startReady === false) transforms.push(containerEnv('START_READY', 'false'));
     if (options.storage === 'emptyDir') transforms.push(emptyDirInsteadOfClaims());
     if (options.partition !== undefined) transforms.push(partition(options.partition));
+    if (options.updateStrategy === 'OnDelete') transforms.push(onDeleteUpdates());
     if (options.headlessService === false) transforms.push(without('Service', 'web'));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
@@ -84,6 +92,15 @@ export class WebStatefulSet {
     return `${this.podName(ordinal)}.${this.serviceName}.${this.ns.name}.svc.${clusterDomain}`;
   }
 
+  /** The identity every listed ordinal must have. */
+  expectedIdentity(ordinals: readonly number[]): ExpectedIdentity {
+    return {
+      pods: ordinals.map((ordinal) => this.podName(ordinal)),
+      serviceName: this.serviceName,
+      namespace: this.ns.name,
+    };
+  }
+
   serviceDnsName(clusterDomain = 'cluster.local'): string {
     return `${this.serviceName}.${this.ns.name}.svc.${clusterDomain}`;
   }
@@ -96,6 +113,11 @@ export class WebStatefulSet {
 
   waitObserved(): Promise<V1StatefulSet> {
     return controllerObserved(this.ns, this.name);
+  }
+
+  /** The controller observed the template change and made an update revision other than `previous`; returns it. */
+  async waitNewUpdateRevision(previous: string): Promise<string> {
+    return (await newUpdateRevision(this.ns, this.name, previous)).status?.updateRevision as string;
   }
 
   /** The controller has observed the latest spec and counts this many pods, this many Ready. */
@@ -161,6 +183,14 @@ export class WebStatefulSet {
     );
   }
 
+  /**
+   * Writes a status of our own through the status subresource, as a broken controller would: the
+   * negative control of the status check. The real controller overwrites it on its next sync.
+   */
+  async overwriteStatus(status: { replicas: number; readyReplicas: number; availableReplicas: number }): Promise<void> {
+    await patchStatefulSetStatus(this.ns, this.name, { status }, 'a status the pods do not explain');
+  }
+
   async setPartition(value: number): Promise<void> {
     await patchStatefulSet(
       this.ns,
@@ -189,8 +219,15 @@ export class WebStatefulSet {
     return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.uid;
   }
 
-  async hostname(ordinal: number): Promise<string> {
-    return (await this.run(ordinal, ['hostname'])).trim();
+  /** What the controller set (spec.hostname, spec.subdomain) and what the pod makes of it (`hostname -f`). */
+  async identity(ordinal: number): Promise<PodIdentityObservation> {
+    const pod = await getPod(this.ns, this.podName(ordinal));
+    return {
+      pod: this.podName(ordinal),
+      specHostname: pod.spec?.hostname,
+      specSubdomain: pod.spec?.subdomain,
+      fqdn: (await this.run(ordinal, ['hostname', '-f'])).trim(),
+    };
   }
 
   /** The marker file's content, or undefined if there is none. */
@@ -206,7 +243,12 @@ export class WebStatefulSet {
     let claim: StorageIdentity['claim'];
     if (claimName) {
       const bound = await claimBound(this.ns, claimName);
-      claim = { name: claimName, uid: bound.metadata?.uid ?? '', volumeName: bound.spec?.volumeName };
+      const volumeName = bound.spec?.volumeName;
+      claim = {
+        name: claimName,
+        uid: bound.metadata?.uid ?? '',
+        volume: volumeName ? volumeIdentity(await getVolume(this.ns.kube, volumeName)) : undefined,
+      };
     }
     return {
       pod: this.podName(ordinal),
@@ -235,4 +277,18 @@ export class WebStatefulSet {
     }
     return result.stdout;
   }
+}
+
+/** Where a PersistentVolume keeps its data: local-path's hostPath and node, or a CSI handle. */
+export function volumeIdentity(volume: V1PersistentVolume): VolumeIdentity {
+  const spec = volume.spec;
+  const node = spec?.nodeAffinity?.required?.nodeSelectorTerms?.[0]?.matchExpressions?.find(
+    (expression) => expression.key === 'kubernetes.io/hostname',
+  )?.values?.[0];
+  return {
+    name: volume.metadata?.name ?? '',
+    uid: volume.metadata?.uid ?? '',
+    location: spec?.hostPath?.path ?? spec?.local?.path ?? spec?.csi?.volumeHandle,
+    node,
+  };
 }

@@ -17,6 +17,9 @@ describe('ordered creation (OrderedReady)', () => {
   }) => {
     await scenario.about({ feature: 'Ordered creation', docs: DOCS.guarantees });
     const window = await scenario.checkpoint();
+    const ordered = scenario.declare('ordered creation', 'web', (timeline) =>
+      orderedCreation(timeline, { window, ordinals: [0, 1, 2] }),
+    );
     const web = await scenario.step('apply web: 3 replicas whose pods start not Ready', () =>
       WebStatefulSet.deploy(scenario, { replicas: 3, startReady: false }),
     );
@@ -39,14 +42,20 @@ describe('ordered creation (OrderedReady)', () => {
     });
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
 
-    await scenario.expectHolds(orderedCreation(scenario.timeline('web'), { window, ordinals: [0, 1, 2] }));
+    await scenario.expectHolds(ordered);
   });
 
-  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({
+  test('negative control: with podManagementPolicy Parallel the same check reports created-before-predecessors-ready', async ({
     scenario,
   }) => {
     await scenario.about({ feature: 'Ordered creation', docs: DOCS.guarantees, negativeControl: true });
     const window = await scenario.checkpoint();
+    const ordered = scenario.declare(
+      'ordered creation',
+      'web',
+      (timeline) => orderedCreation(timeline, { window, ordinals: [0, 1, 2] }),
+      { expects: ['created-before-predecessors-ready'] },
+    );
     const web = await scenario.step('apply web with podManagementPolicy Parallel, pods starting not Ready', () =>
       WebStatefulSet.deploy(scenario, { replicas: 3, startReady: false, podManagementPolicy: 'Parallel' }),
     );
@@ -56,6 +65,6 @@ describe('ordered creation (OrderedReady)', () => {
     });
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
 
-    await scenario.expectViolated(orderedCreation(scenario.timeline('web'), { window, ordinals: [0, 1, 2] }));
+    await scenario.expectViolated(ordered, ['created-before-predecessors-ready']);
   });
 });

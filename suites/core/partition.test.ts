@@ -18,6 +18,7 @@ describe('partitioned rolling update', () => {
   test('with partition 2 only web-3 then web-2 move to the new revision; web-0 stays old even when recreated; lowering the partition to 0 updates web-1 then web-0', async ({
     scenario,
   }) => {
+    const contract = { maxUnavailableGate: scenario.contract.maxUnavailableStatefulSet };
     await scenario.about({ feature: 'Rolling update with partition', docs: DOCS.partitions });
     const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 2`, () =>
       WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 2 }),
@@ -27,9 +28,12 @@ describe('partitioned rolling update', () => {
 
     const start = await scenario.checkpoint();
     await scenario.step('change the pod template (canary)', () => web.changeTemplate('canary'));
-    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved()))
-      .status?.updateRevision as string;
-    expect(updateRevision, 'a template change makes a new revision').not.toBe(oldRevision);
+    const updateRevision = await scenario.step('the controller makes a new update revision', () =>
+      web.waitNewUpdateRevision(oldRevision),
+    );
+    const wholeUpdate = scenario.declare('rolling update order', 'web', (timeline) =>
+      rollingUpdateOrder(timeline, { window: start, ordinals: [3, 2, 1, 0], updateRevision, contract }),
+    );
     await scenario.step('web-3 and web-2 run the new revision', () => web.waitPartitionRolledOut(2));
     await scenario.step('delete web-0 and wait for its replacement', async () => {
       const uid = await web.deletePod(0);
@@ -37,18 +41,16 @@ describe('partitioned rolling update', () => {
       await web.waitPodReady(0);
     });
     const canaryDone = await scenario.checkpoint();
+    const canary = between(start, canaryDone);
     await scenario.expectHolds(
-      partitionRespected(scenario.timeline('web'), {
-        window: between(start, canaryDone),
-        partition: 2,
-        updateRevision,
-      }),
+      partitionRespected(await scenario.timeline('web'), { window: canary, partition: 2, updateRevision }),
     );
     await scenario.expectHolds(
-      rollingUpdateOrder(scenario.timeline('web'), {
-        window: between(start, canaryDone),
+      rollingUpdateOrder(await scenario.timeline('web'), {
+        window: canary,
         ordinals: [3, 2],
         updateRevision,
+        contract,
       }),
     );
 
@@ -59,7 +61,7 @@ describe('partitioned rolling update', () => {
     });
     const phaseTwoDone = await scenario.checkpoint();
     await scenario.expectHolds(
-      partitionRespected(scenario.timeline('web'), {
+      partitionRespected(await scenario.timeline('web'), {
         window: between(canaryDone, phaseTwoDone),
         partition: 1,
         updateRevision,
@@ -71,9 +73,7 @@ describe('partitioned rolling update', () => {
       await web.waitObserved();
       await web.waitRolloutComplete();
     });
-    await scenario.expectHolds(
-      rollingUpdateOrder(scenario.timeline('web'), { window: start, ordinals: [3, 2, 1, 0], updateRevision }),
-    );
+    await scenario.expectHolds(wholeUpdate);
     await scenario.step('currentRevision is now the update revision', async () => {
       const status = (await web.statefulSet()).status;
       expect(status?.currentRevision, 'status.currentRevision').toBe(updateRevision);
@@ -81,21 +81,26 @@ describe('partitioned rolling update', () => {
     });
   });
 
-  test('negative control: with partition 0 the same partition check (partition 2) reports violations', async ({
+  test('negative control: with partition 0 the same partition check (partition 2) reports below-partition-updated', async ({
     scenario,
   }) => {
     await scenario.about({ feature: 'Rolling update with partition', docs: DOCS.partitions, negativeControl: true });
     const web = await scenario.step(`apply web with ${REPLICAS} replicas and partition 0`, () =>
       WebStatefulSet.deploy(scenario, { replicas: REPLICAS, partition: 0 }),
     );
-    await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
+    const initial = await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
     const start = await scenario.checkpoint();
     await scenario.step('change the pod template', () => web.changeTemplate('everyone'));
-    const updateRevision = (await scenario.step('the controller has a new update revision', () => web.waitObserved()))
-      .status?.updateRevision as string;
-    await scenario.step('the rollout completes', () => web.waitRolloutComplete());
-    await scenario.expectViolated(
-      partitionRespected(scenario.timeline('web'), { window: start, partition: 2, updateRevision }),
+    const updateRevision = await scenario.step('the controller makes a new update revision', () =>
+      web.waitNewUpdateRevision(initial.status?.currentRevision as string),
     );
+    const partition = scenario.declare(
+      'partition respected',
+      'web',
+      (timeline) => partitionRespected(timeline, { window: start, partition: 2, updateRevision }),
+      { expects: ['below-partition-updated'] },
+    );
+    await scenario.step('the rollout completes', () => web.waitRolloutComplete());
+    await scenario.expectViolated(partition, ['below-partition-updated']);
   });
 });

@@ -23,12 +23,15 @@ describe('reverse termination (OrderedReady)', () => {
     const claimsBefore = await scenario.step('note the claims of web-1..web-3', () => web.claimUids([1, 2, 3]));
 
     const window = await scenario.checkpoint();
+    const reverse = scenario.declare('reverse termination', 'web', (timeline) =>
+      reverseTermination(timeline, { window, from: REPLICAS, to: 1 }),
+    );
     await scenario.step('scale web to 1', () => web.scaleTo(1));
     await scenario.step('web has 1 Ready replica; web-1..web-3 are gone', async () => {
       await web.waitReady(1);
       for (const ordinal of [1, 2, 3]) await web.waitPodGone(ordinal);
     });
-    await scenario.expectHolds(reverseTermination(scenario.timeline('web'), { window, from: REPLICAS, to: 1 }));
+    await scenario.expectHolds(reverse);
 
     await scenario.step('the claims of the removed ordinals remain, the same claims as before', async () => {
       const claimsAfter = await web.claimUids([1, 2, 3]);
@@ -37,7 +40,7 @@ describe('reverse termination (OrderedReady)', () => {
     });
   });
 
-  test('negative control: with podManagementPolicy Parallel the same check reports violations', async ({
+  test('negative control: with podManagementPolicy Parallel the same check reports deleted-before-successor-gone', async ({
     scenario,
   }) => {
     await scenario.about({ feature: 'Reverse termination', docs: DOCS.guarantees, negativeControl: true });
@@ -46,11 +49,17 @@ describe('reverse termination (OrderedReady)', () => {
     );
     await scenario.step(`web has ${REPLICAS} Ready replicas`, () => web.waitReady(REPLICAS));
     const window = await scenario.checkpoint();
+    const reverse = scenario.declare(
+      'reverse termination',
+      'web',
+      (timeline) => reverseTermination(timeline, { window, from: REPLICAS, to: 1 }),
+      { expects: ['deleted-before-successor-gone'] },
+    );
     await scenario.step('scale web to 1', () => web.scaleTo(1));
     await scenario.step('web has 1 Ready replica; web-1..web-3 are gone', async () => {
       await web.waitReady(1);
       for (const ordinal of [1, 2, 3]) await web.waitPodGone(ordinal);
     });
-    await scenario.expectViolated(reverseTermination(scenario.timeline('web'), { window, from: REPLICAS, to: 1 }));
+    await scenario.expectViolated(reverse, ['deleted-before-successor-gone']);
   });
 });

@@ -5,8 +5,8 @@
  * $(podname).$(governing service domain)". Looked up the way the docs' DNS debugging guide does:
  * busybox nslookup from a pod (quirks handled in lib/workloads/dns-client.ts).
  */
-import type { DnsObservation } from '../../lib/invariants/identity.js';
-import { dnsMatchesPods, hostnamesArePodNames } from '../../lib/invariants/identity.js';
+import { dnsMatchesPods, type DnsObservation } from '../../lib/invariants/dns.js';
+import { podIdentity } from '../../lib/invariants/identity.js';
 import { describe, test } from '../../lib/harness/scenario.js';
 import { DnsClient } from '../../lib/workloads/dns-client.js';
 import { addressesOf, describeOutcome } from '../../lib/workloads/nslookup.js';
@@ -40,10 +40,8 @@ async function lookUpEveryName(web: WebStatefulSet, dns: DnsClient): Promise<Dns
   return observations;
 }
 
-async function readHostnames(web: WebStatefulSet) {
-  return Promise.all(
-    ORDINALS.map(async (ordinal) => ({ pod: web.podName(ordinal), hostname: await web.hostname(ordinal) })),
-  );
+async function readIdentities(web: WebStatefulSet) {
+  return Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal)));
 }
 
 describe('stable network identity', () => {
@@ -63,7 +61,10 @@ describe('stable network identity', () => {
       dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
     );
     await scenario.expectHolds(
-      hostnamesArePodNames(await scenario.step('ask every pod its hostname', () => readHostnames(web))),
+      podIdentity(
+        await scenario.step("read every pod's identity", () => readIdentities(web)),
+        web.expectedIdentity(ORDINALS),
+      ),
     );
 
     const oldUid = await scenario.step('delete web-1', () => web.deletePod(1));
@@ -78,7 +79,10 @@ describe('stable network identity', () => {
       dnsMatchesPods(await scenario.step('look up every name again', () => lookUpEveryName(web, dns))),
     );
     await scenario.expectHolds(
-      hostnamesArePodNames(await scenario.step('ask every pod its hostname again', () => readHostnames(web))),
+      podIdentity(
+        await scenario.step("read every pod's identity again", () => readIdentities(web)),
+        web.expectedIdentity(ORDINALS),
+      ),
     );
   });
 
@@ -93,6 +97,7 @@ describe('stable network identity', () => {
     );
     await scenario.expectViolated(
       dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
+      ['dns-answer-mismatch'],
     );
   });
 });

@@ -4,7 +4,7 @@
  * volumeMounts mount the PersistentVolumes associated with its PersistentVolume Claims."
  */
 import { randomBytes } from 'node:crypto';
-import { storageReattached, type StorageIdentity } from '../../lib/invariants/identity.js';
+import { storageReattached, type StorageIdentity } from '../../lib/invariants/storage.js';
 import { describe, test } from '../../lib/harness/scenario.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { DOCS } from './docs.js';
@@ -71,6 +71,7 @@ describe('stable storage', () => {
     });
     await scenario.expectViolated(
       storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))),
+      ['data-lost'],
     );
   });
 });
