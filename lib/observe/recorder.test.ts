@@ -119,7 +119,7 @@ describe('TimelineRecorder', () => {
     const { recording } = await record(source, 2);
     expect(source.watchesFrom).toEqual(['10', '42']);
     expect(recording.gaps).toHaveLength(1);
-    expect(recording.gaps[0]?.reason).toMatch(/410 Gone/);
+    expect(recording.gaps[0]).toMatchObject({ reason: expect.stringMatching(/410 Gone/), afterRv: 10, untilRv: 42 });
     expect(recording.records.map((r) => `${r.type} ${r.object.metadata?.name}`)).toEqual(['SYNC web-0', 'ADDED web-1']);
   });
 
@@ -162,5 +162,75 @@ describe('TimelineRecorder', () => {
     );
     const { recording } = await record(source, 1);
     expect(recording.records[0]?.object.metadata).toEqual({ name: 'web-0', resourceVersion: '3' });
+  });
+
+  it('refuses to start when a first list fails: no recording is better than one that silently misses the start', async () => {
+    const failing: ResourceSource = {
+      list: () => Promise.reject(new Error('403 Forbidden')),
+      watch: () => Promise.reject(new Error('unexpected watch')),
+    };
+    await expect(TimelineRecorder.startWith('ns', () => failing, { resources: ['pods'] })).rejects.toThrow(
+      /cannot start recording pods in ns: 403 Forbidden/,
+    );
+  });
+
+  it('leaves an open gap when a watch can no longer be followed', async () => {
+    const source = new ScriptedSource(
+      [{ items: [], resourceVersion: '10' }],
+      [
+        { events: [['ADDED', pod('web-0', 12)]], end: { kind: 'gone' } },
+        // The relist fails: the recorder cannot know what happened after rv 12.
+      ],
+    );
+    const { recording, notes } = await record(source, 1);
+    expect(recording.gaps).toEqual([
+      expect.objectContaining({ resource: 'pods', afterRv: 12, reason: expect.stringMatching(/stopped/) }),
+    ]);
+    expect(recording.gaps[0]?.untilRv).toBeUndefined();
+    expect(notes.join('\n')).toMatch(/recording stopped: unexpected list/);
+  });
+
+  describe('catchUp (the barrier before a verdict)', () => {
+    it('passes once a fresh list agrees with what was recorded, and returns the list resourceVersion', async () => {
+      const source = new ScriptedSource(
+        [
+          { items: [pod('web-0', 5)], resourceVersion: '7' },
+          { items: [pod('web-0', 9)], resourceVersion: '12' },
+        ],
+        [{ events: [['MODIFIED', pod('web-0', 9)]], end: 'stay-open' }],
+      );
+      const recorder = await TimelineRecorder.startWith('ns', () => source, { resources: ['pods'] });
+      await source.servedWatches(1);
+      await expect(recorder.catchUp(['pods'], { timeoutMs: 1000, intervalMs: 1 })).resolves.toBe(12);
+      await recorder.stop();
+    });
+
+    it('waits, then names the difference, while the recorder has not seen a change the API server has', async () => {
+      const source = new ScriptedSource(
+        [
+          { items: [pod('web-0', 5)], resourceVersion: '7' },
+          ...Array.from({ length: 20 }, () => ({ items: [pod('web-0', 9)], resourceVersion: '12' })),
+        ],
+        [{ events: [], end: 'stay-open' }],
+      );
+      const recorder = await TimelineRecorder.startWith('ns', () => source, { resources: ['pods'] });
+      await expect(recorder.catchUp(['pods'], { timeoutMs: 30, intervalMs: 10 })).rejects.toThrow(
+        /the recorder of ns to have seen every pods change .* web-0 at rv 9, recorded rv 5/,
+      );
+      await recorder.stop();
+    });
+
+    it('sees a deletion it missed as a difference', async () => {
+      const source = new ScriptedSource(
+        [
+          { items: [pod('web-0', 5)], resourceVersion: '7' },
+          ...Array.from({ length: 20 }, () => ({ items: [], resourceVersion: '12' })),
+        ],
+        [{ events: [], end: 'stay-open' }],
+      );
+      const recorder = await TimelineRecorder.startWith('ns', () => source, { resources: ['pods'] });
+      await expect(recorder.catchUp(['pods'], { timeoutMs: 30, intervalMs: 10 })).rejects.toThrow(/is gone/);
+      await recorder.stop();
+    });
   });
 });

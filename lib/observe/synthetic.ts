@@ -1,4 +1,4 @@
-import type { RawObject, Recording, WatchRecord } from './records.js';
+import type { RawObject, RecorderGap, Recording, WatchRecord } from './records.js';
 
 /**
  * Writes recordings by hand, for tests of the timeline and the invariants: each call is one
@@ -13,11 +13,19 @@ export class SyntheticHistory {
   private readonly pods = new Map<number, RawObject>();
   private uidCounter = 0;
   private revision = 'web-rev1';
+  private readonly gaps: RecorderGap[] = [];
+  private set: RawObject;
 
   constructor(
     readonly setName = 'web',
     readonly namespace = 'sts-test',
-  ) {}
+  ) {
+    this.set = {
+      metadata: { name: setName, namespace, uid: 'uid-set', generation: 1 },
+      spec: { replicas: 0, podManagementPolicy: 'OrderedReady', updateStrategy: { type: 'RollingUpdate' } },
+      status: {},
+    };
+  }
 
   /** Later pods get this controller-revision-hash. */
   useRevision(revision: string): this {
@@ -94,14 +102,56 @@ export class SyntheticHistory {
     return this.requestDeletion(ordinal).delete(ordinal);
   }
 
+  /** Lets time pass on the server's clock without a write (for minReadySeconds). */
+  advance(ms: number): this {
+    this.clock += ms;
+    return this;
+  }
+
+  /** A write of the StatefulSet's spec (generation + 1), as `kubectl apply`/`scale` makes. */
+  setSpec(spec: Record<string, unknown>): this {
+    const metadata = { ...this.set.metadata, generation: (this.set.metadata?.generation ?? 0) + 1 };
+    this.set = { ...this.set, metadata, spec: { ...this.set.spec, ...spec } };
+    return this.writeSet();
+  }
+
+  /** A write of the StatefulSet's status, as the controller (or someone pretending to be it) makes. */
+  setStatus(status: Record<string, unknown>): this {
+    this.set = {
+      ...this.set,
+      status: { observedGeneration: this.set.metadata?.generation, ...this.set.status, ...status },
+    };
+    return this.writeSet();
+  }
+
+  /** The recorder lost `resource` changes after the current resourceVersion (relisted at `untilRv`, or never). */
+  loseTrack(resource: RecorderGap['resource'], untilRv?: number): this {
+    this.gaps.push({ resource, receivedAt: this.clock, reason: 'synthetic gap', afterRv: this.rv, untilRv });
+    return this;
+  }
+
   recording(): Recording {
     return {
       namespace: this.namespace,
       startedAt: 1_700_000_000_000,
       stoppedAt: this.clock,
       records: [...this.records],
-      gaps: [],
+      gaps: [...this.gaps],
     };
+  }
+
+  private writeSet(): this {
+    this.rv += 1;
+    this.clock += 250;
+    this.set = { ...this.set, metadata: { ...this.set.metadata, resourceVersion: String(this.rv) } };
+    this.records.push({
+      seq: this.seq++,
+      resource: 'statefulsets',
+      type: 'MODIFIED',
+      receivedAt: this.clock,
+      object: structuredClone(this.set),
+    });
+    return this;
   }
 
   private change(ordinal: number, mutate: (pod: RawObject) => void): this {
