@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { Kind } from '../lib/cluster/kind.js';
-import { prepareOffline } from '../lib/cluster/offline/prepare.js';
+import { prepareOffline } from '../lib/toolchain/prepare.js';
 import { formatDuration } from '../lib/support/format.js';
 import { median, writeJson } from './bench-support.js';
 import { parseFlags, runMain, UsageError } from './cli.js';

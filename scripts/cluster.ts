@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cacheLayout } from '../lib/cluster/offline/cache.js';
-import { onPath } from '../lib/cluster/offline/host.js';
-import { prepareOffline } from '../lib/cluster/offline/prepare.js';
+import { cacheLayout } from '../lib/toolchain/cache.js';
+import { onPath } from '../lib/toolchain/host.js';
+import { prepareOffline } from '../lib/toolchain/prepare.js';
 import { deleteKindCluster, openClusterSession, type ClusterMode } from '../lib/cluster/session.js';
 import { parseFlags, runMain, UsageError } from './cli.js';
 

@@ -5,9 +5,9 @@ import { formatDuration } from '../support/format.js';
 import { existingCluster, reachCluster } from './existing.js';
 import { Kind } from './kind.js';
 import { waitForNodeImages, waitForNodesReady } from './nodes.js';
-import { cacheRoot } from './offline/cache.js';
-import { dockerAnswers } from './offline/host.js';
-import { prepareOffline } from './offline/prepare.js';
+import { cacheRoot } from '../toolchain/cache.js';
+import { dockerAnswers } from '../toolchain/host.js';
+import { prepareOffline } from '../toolchain/prepare.js';
 import type { ClusterHandle, ClusterSession } from './provider.js';
 import { registriesReachable } from './registries.js';
 

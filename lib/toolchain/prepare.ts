@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ActionableError, USAGE_EXIT_CODE } from '../../support/errors.js';
-import { formatBytes, formatDuration } from '../../support/format.js';
+import { ActionableError, USAGE_EXIT_CODE } from '../support/errors.js';
+import { formatBytes, formatDuration } from '../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
 import { prepareHost, type HostFacts } from './host.js';
 import {

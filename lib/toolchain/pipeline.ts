@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { execa, type Options as ExecaOptions } from 'execa';
 import type { CacheLayout } from './cache.js';
-import { formatDuration } from '../../support/format.js';
+import { formatDuration } from '../support/format.js';
 
 /**
  * A make-like build of cached steps. A step's output directory is keyed by a hash of its

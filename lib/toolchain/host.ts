@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { waitFor } from '../../support/wait.js';
+import { waitFor } from '../support/wait.js';
 import type { CacheLayout } from './cache.js';
 import { missingCapabilities } from './capabilities.js';
 
