@@ -3,7 +3,7 @@ import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { ActionableError, firstLine } from '../support/errors.js';
 import { withDeadline } from '../support/wait.js';
 import { nodeImageMap } from './nodes.js';
-import type { ClusterHandle } from './provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 
 /** A cluster that answered through a kubeconfig: its loaded configuration and what it reported. */
 export interface ReachedCluster {

@@ -8,7 +8,8 @@ import { waitForNodeImages, waitForNodesReady } from './nodes.js';
 import { cacheRoot } from '../toolchain/cache.js';
 import { dockerAnswers } from '../toolchain/host.js';
 import { prepareOffline } from '../toolchain/prepare.js';
-import type { ClusterHandle, ClusterSession } from './provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import type { ClusterSession } from './provider.js';
 import { registriesReachable } from './registries.js';
 
 export type ClusterMode = 'auto' | 'offline' | 'online';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { handleFromEnv, type ClusterHandle, type ClusterSession } from '../cluster/provider.js';
+import { handleFromEnv, type ClusterSession } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { openClusterSession, type ClusterMode } from '../cluster/session.js';
 import { connect } from '../kube/client.js';
 import { deleteNamespacesOfRun, newRunId } from '../kube/namespace.js';

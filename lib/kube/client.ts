@@ -1,5 +1,5 @@
 import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, StorageV1Api } from '@kubernetes/client-node';
-import type { ClusterHandle } from '../cluster/provider.js';
+import type { ClusterHandle } from './cluster-handle.js';
 
 /**
  * The API clients for one cluster. Everything in lib/kube goes through this; suites never

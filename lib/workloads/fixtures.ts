@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ClusterHandle } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { readManifests, type KubeObject } from '../kube/manifests.js';
 import { applyTransforms, storageClass, useLocalImages, type Transform } from './transforms.js';
 
