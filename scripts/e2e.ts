@@ -12,7 +12,6 @@ import { rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { CLUSTER_ENV, type ClusterSession } from '../lib/cluster/provider.js';
 import { openClusterSession } from '../lib/cluster/session.js';
-import { connect } from '../lib/kube/client.js';
 import { deleteNamespacesOfRun, newRunId } from '../lib/kube/namespace.js';
 import { formatDuration } from '../lib/support/format.js';
 import { OUT_DIR_ENV, RUN_ID_ENV } from '../lib/harness/global-setup.js';
@@ -116,7 +115,7 @@ async function main(): Promise<number> {
     if (session) {
       // A cluster about to be deleted takes its namespaces with it; on any other, wait until they are gone.
       const clusterGoes = session.handle.createdByThisRun && !flags['keep-cluster'];
-      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: !clusterGoes }).catch(
+      const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: !clusterGoes }).catch(
         (error: Error) => {
           console.error(`could not list this run's namespaces: ${error.message}`);
           return [];

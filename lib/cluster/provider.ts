@@ -1,10 +1,13 @@
 import type { ClusterHandle } from '../kube/cluster-handle.js';
+import type { Kube } from '../kube/client.js';
 
 /** lib/kube defines the handle (it connects to it); named here too, beside the session that carries it. */
 export type { ClusterHandle };
 
 export interface ClusterSession {
   readonly handle: ClusterHandle;
+  /** Clients for the cluster, on the kubeconfig the provider loaded when it reached it. */
+  readonly kube: Kube;
   /** Collects node and component logs into `dir` (kind export logs); a no-op for clusters the suite does not own. */
   exportLogs(dir: string): Promise<string | undefined>;
   /** Deletes the cluster if this run created it and was not asked to keep it. */

@@ -40,11 +40,11 @@ export function kubeconfigPathFor(clusterName: string): string {
 export async function openClusterSession(request: ClusterRequest): Promise<ClusterSession> {
   const { say } = request;
   if (request.kubeconfig) {
-    const handle = await existingCluster(request.kubeconfig, request.context);
+    const { handle, kube } = await existingCluster(request.kubeconfig, request.context);
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
-    return { handle, exportLogs: async () => undefined, release: async () => {} };
+    return { handle, kube, exportLogs: async () => undefined, release: async () => {} };
   }
 
   const offline = request.mode === 'offline' || (request.mode === 'auto' && !(await registriesReachable()));
@@ -94,9 +94,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
   const reached = await reachCluster(kubeconfig);
-  await waitForNodesReady(reached.config, reused ? 1 : 1 + request.workers);
+  await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.config, imageMap);
+  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
 
   const handle: ClusterHandle = {
     name: request.clusterName,
@@ -111,6 +111,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   let released = false;
   return {
     handle,
+    kube: reached.kube,
     exportLogs: async (dir) => {
       await kind.exportLogs(request.clusterName, dir);
       return dir;

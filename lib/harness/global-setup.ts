@@ -3,7 +3,6 @@ import type { TestProject } from 'vitest/node';
 import { handleFromEnv, type ClusterSession } from '../cluster/provider.js';
 import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { openClusterSession, type ClusterMode } from '../cluster/session.js';
-import { connect } from '../kube/client.js';
 import { deleteNamespacesOfRun, newRunId } from '../kube/namespace.js';
 
 export const RUN_ID_ENV = 'STS_CONFORMANCE_RUN_ID';
@@ -38,7 +37,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (!session) return;
-    const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: true }).catch(() => []);
+    const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: true }).catch(() => []);
     if (leftovers.length > 0) console.log(`deleted namespaces left by this run: ${leftovers.join(', ')}`);
     await session.release();
   };
