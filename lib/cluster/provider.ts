@@ -1,5 +1,6 @@
 import type { ClusterHandle } from '../kube/cluster-handle.js';
 import type { Kube } from '../kube/client.js';
+import { HANDOVER_ENV } from '../support/settings.js';
 
 /** lib/kube defines the handle (it connects to it); named here too, beside the session that carries it. */
 export type { ClusterHandle };
@@ -14,9 +15,8 @@ export interface ClusterSession {
   release(): Promise<void>;
 }
 
-export const CLUSTER_ENV = 'STS_CONFORMANCE_CLUSTER';
-
+/** The cluster `npm run e2e` opened and handed to its vitest process, if it did. */
 export function handleFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterHandle | undefined {
-  const raw = env[CLUSTER_ENV];
+  const raw = env[HANDOVER_ENV.cluster];
   return raw ? (JSON.parse(raw) as ClusterHandle) : undefined;
 }

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionableError } from '../support/errors.js';
+import type { ClusterMode } from '../support/settings.js';
 import { formatDuration } from '../support/format.js';
 import { existingCluster, reachCluster } from './existing.js';
 import { Kind } from './kind.js';
@@ -12,8 +13,6 @@ import type { ClusterHandle } from '../kube/cluster-handle.js';
 import type { ClusterSession } from './provider.js';
 import { registriesReachable } from './registries.js';
 
-export type ClusterMode = 'auto' | 'offline' | 'online';
-
 export interface ClusterRequest {
   /** An existing cluster's kubeconfig; when set, no kind cluster is created. */
   readonly kubeconfig?: string;
@@ -24,7 +23,7 @@ export interface ClusterRequest {
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** Keep a cluster this run created instead of deleting it on release. */
-  readonly keep: boolean;
+  readonly keepCluster: boolean;
   /** Where failure logs go. */
   readonly logDir: string;
   /** Wait until the nodes report the loaded images, so that a later --kubeconfig run finds them. */
@@ -120,7 +119,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       if (released) return;
       released = true;
       if (!createdByThisRun) return;
-      if (request.keep) {
+      if (request.keepCluster) {
         say(
           `keeping kind cluster ${request.clusterName}; KUBECONFIG=${kubeconfig}; delete it with: npm run cluster:down -- --name ${request.clusterName}`,
         );

@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ActionableError, USAGE_EXIT_CODE } from '../support/errors.js';
+import { UsageError } from '../support/errors.js';
 import { formatBytes, formatDuration } from '../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
 import { prepareHost, type HostFacts } from './host.js';
@@ -49,9 +49,9 @@ export function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
   return ordered;
 }
 
-export class UnknownStepError extends ActionableError {
+export class UnknownStepError extends UsageError {
   constructor(unknown: readonly string[], known: readonly string[]) {
-    super(`unknown step ${unknown.join(', ')} for --rebuild`, `steps are: all, ${known.join(', ')}`, USAGE_EXIT_CODE);
+    super(`unknown step ${unknown.join(', ')} for --rebuild`, `steps are: all, ${known.join(', ')}`);
     this.name = 'UnknownStepError';
   }
 }
