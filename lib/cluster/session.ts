@@ -32,7 +32,7 @@ export interface ClusterRequest {
   readonly signal?: AbortSignal;
 }
 
-export function kubeconfigPathFor(clusterName: string): string {
+function kubeconfigPathFor(clusterName: string): string {
   return join(cacheRoot(), 'clusters', `${clusterName}.kubeconfig`);
 }
 

@@ -72,7 +72,7 @@ export function isNotFound(error: unknown): boolean {
  * client-node's ApiException message is a multi-line dump of headers and raw JSON; this turns
  * it into "<code> <reason>: <message>" as the API server said it.
  */
-export function describeApiError(error: unknown): string {
+function describeApiError(error: unknown): string {
   if (error instanceof ApiException) {
     try {
       const status = JSON.parse(String(error.body)) as { reason?: string; message?: string };

@@ -14,7 +14,7 @@ export class ActionableError extends Error {
 }
 
 /** Exit code for bad input (unknown scenario, unknown flag). */
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 /** Bad input (a flag, an environment variable, an argument); printed as one line with exit code 2. */
 export class UsageError extends ActionableError {

@@ -12,7 +12,7 @@ import { UsageError } from './errors.js';
 export const DEFAULT_CLUSTER_NAME = 'sts-e2e';
 
 /** offline: build everything locally; online: stock kind; auto: offline when the registries are unreachable. */
-export const CLUSTER_MODES = ['auto', 'offline', 'online'] as const;
+const CLUSTER_MODES = ['auto', 'offline', 'online'] as const;
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
 
 /** Where a value came from, for messages: a flag (`--workers x`) or an environment variable (`STS_WORKERS=x`). */

@@ -29,9 +29,9 @@ export class HostPreparationError extends Error {
   }
 }
 
-export const RUNTIME_WRAPPER_NAME = 'sts-runc-drop-caps';
+const RUNTIME_WRAPPER_NAME = 'sts-runc-drop-caps';
 /** A machine-wide path: dockerd's configuration outlives any one cache directory. */
-export const RUNTIME_WRAPPER_PATH = '/usr/local/libexec/sts-conformance/runc-drop-caps';
+const RUNTIME_WRAPPER_PATH = '/usr/local/libexec/sts-conformance/runc-drop-caps';
 const DAEMON_JSON = '/etc/docker/daemon.json';
 const WRAPPER_TEMPLATE = new URL('./assets/runc-drop-caps.sh', import.meta.url);
 

@@ -279,7 +279,7 @@ export class Pipeline {
   }
 }
 
-export function stepKey(step: Step<unknown>, use: Use): string {
+function stepKey(step: Step<unknown>, use: Use): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ step: step.name, fingerprint: step.fingerprint(use) }));
   for (const file of step.recipeFiles) {

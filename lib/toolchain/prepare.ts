@@ -38,7 +38,7 @@ export interface PrepareOptions {
 }
 
 /** Every step reachable from `targets`, dependencies first. */
-export function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
+function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
   const ordered: Step<unknown>[] = [];
   const visit = (step: Step<unknown>) => {
     if (ordered.some((known) => known.name === step.name)) return;
