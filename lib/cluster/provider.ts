@@ -9,8 +9,6 @@ export interface ClusterSession {
   readonly handle: ClusterHandle;
   /** Clients for the cluster, on the kubeconfig the provider loaded when it reached it. */
   readonly kube: Kube;
-  /** Collects node and component logs into `dir` (kind export logs); a no-op for clusters the suite does not own. */
-  exportLogs(dir: string): Promise<string | undefined>;
   /** Deletes the cluster if this run created it and was not asked to keep it. */
   release(): Promise<void>;
 }

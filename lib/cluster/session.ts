@@ -43,7 +43,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
-    return { handle, kube, exportLogs: async () => undefined, release: async () => {} };
+    return { handle, kube, release: async () => {} };
   }
 
   const offline = request.mode === 'offline' || (request.mode === 'auto' && !(await registriesReachable()));
@@ -111,10 +111,6 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   return {
     handle,
     kube: reached.kube,
-    exportLogs: async (dir) => {
-      await kind.exportLogs(request.clusterName, dir);
-      return dir;
-    },
     release: async () => {
       if (released) return;
       released = true;
