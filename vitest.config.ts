@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { readSettings } from './lib/support/settings.js';
 
-/** Where reports go; `npm run e2e -- --out DIR` sets it. */
-const out = process.env.STS_CONFORMANCE_OUT ?? 'out';
+/** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
+const { out } = readSettings(['out']);
 
 /**
  * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one

@@ -7,20 +7,25 @@
  */
 import { join } from 'node:path';
 import { Kind } from '../lib/cluster/kind.js';
-import { prepareOffline } from '../lib/cluster/offline/prepare.js';
+import { prepareOffline } from '../lib/toolchain/prepare.js';
+import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
+import { readSettings, settingFlags } from '../lib/support/settings.js';
 import { median, writeJson } from './bench-support.js';
-import { parseFlags, runMain, UsageError } from './cli.js';
+import { parseFlags, runMain } from './cli.js';
 
 const TARGET_SECONDS = 90;
 
 runMain(async () => {
   const usage = 'usage: npm run bench:cluster -- [--runs N] [--workers N]';
-  const { flags } = parseFlags(process.argv.slice(2), { runs: { type: 'string' }, workers: { type: 'string' } }, usage);
+  const { flags } = parseFlags(
+    process.argv.slice(2),
+    { runs: { type: 'string' }, ...settingFlags(['workers']) },
+    usage,
+  );
   const runs = Number(flags.runs ?? 3);
-  const workers = Number(flags.workers ?? 0);
-  if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(workers) || workers < 0)
-    throw new UsageError('--runs and --workers take whole numbers', usage);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs takes a whole number', usage);
+  const { workers } = readSettings(['workers'], { flags, usage });
 
   const artifacts = await prepareOffline({ say: () => {} });
   const kind = new Kind(artifacts.kind);

@@ -8,9 +8,11 @@
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { readTimings } from '../lib/harness/timings.js';
+import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
+import { flagOf } from '../lib/support/settings.js';
 import { median, writeJson } from './bench-support.js';
-import { runMain, UsageError } from './cli.js';
+import { runMain } from './cli.js';
 
 runMain(async () => {
   const args = process.argv.slice(2);
@@ -32,7 +34,7 @@ runMain(async () => {
     const exitCode = await new Promise<number>((done) => {
       const child = spawn(
         process.execPath,
-        [resolve('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', ...passThrough, '--out', out],
+        [resolve('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/e2e.ts', ...passThrough, flagOf('out'), out],
         { stdio: 'inherit' },
       );
       child.on('exit', (code) => done(code ?? 1));

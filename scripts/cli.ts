@@ -1,13 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ActionableError, firstLine, USAGE_EXIT_CODE } from '../lib/support/errors.js';
-
-/** Thrown for bad command-line input; printed as one line with exit code 2. */
-export class UsageError extends ActionableError {
-  constructor(cause: string, remedy: string) {
-    super(cause, remedy, USAGE_EXIT_CODE);
-    this.name = 'UsageError';
-  }
-}
+import { ActionableError, firstLine, UsageError } from '../lib/support/errors.js';
 
 /**
  * Runs a command-line entry point: any failure becomes one line on stderr naming the cause

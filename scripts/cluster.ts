@@ -1,20 +1,23 @@
 /**
  * npm run cluster:prepare [-- --rebuild STEP[,STEP...]|all]
- * npm run cluster:up      [-- --name NAME] [--workers N] [--mode auto|offline|online]
- * npm run cluster:down    [-- --name NAME]
+ * npm run cluster:up      [-- --cluster-name NAME] [--workers N] [--offline | --online | --mode auto|offline|online]
+ * npm run cluster:down    [-- --cluster-name NAME]
+ *
+ * The settings are e2e's (lib/support/settings.ts), environment variables included; --name is
+ * another spelling of --cluster-name.
  */
 import { join } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cacheLayout } from '../lib/cluster/offline/cache.js';
-import { onPath } from '../lib/cluster/offline/host.js';
-import { prepareOffline } from '../lib/cluster/offline/prepare.js';
-import { deleteKindCluster, openClusterSession, type ClusterMode } from '../lib/cluster/session.js';
-import { parseFlags, runMain, UsageError } from './cli.js';
-
-const DEFAULT_CLUSTER = 'sts-conformance';
+import { cacheLayout } from '../lib/toolchain/cache.js';
+import { onPath } from '../lib/toolchain/host.js';
+import { prepareOffline } from '../lib/toolchain/prepare.js';
+import { deleteKindCluster, openClusterSession } from '../lib/cluster/session.js';
+import { UsageError } from '../lib/support/errors.js';
+import { readSettings, settingFlags } from '../lib/support/settings.js';
+import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--name N] [--workers N] [--mode auto|offline|online]; cluster:down -- [--name N]';
+  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--workers N] [--offline|--online|--mode MODE]; cluster:down -- [--cluster-name N]';
 
 function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
   const { flags, positionals } = parseFlags(args, spec, USAGE);
@@ -36,19 +39,14 @@ async function prepare(args: string[], signal: AbortSignal) {
 }
 
 async function up(args: string[], signal: AbortSignal) {
-  const values = flagsOf(args, { name: { type: 'string' }, workers: { type: 'string' }, mode: { type: 'string' } });
-  const workers = Number(values.workers ?? 0);
-  if (!Number.isInteger(workers) || workers < 0)
-    throw new UsageError(`--workers ${values.workers} is not a whole number`, 'pass --workers 0, 1, 2...');
-  const mode = (values.mode ?? 'auto') as ClusterMode;
-  if (!['auto', 'offline', 'online'].includes(mode))
-    throw new UsageError(`--mode ${mode} is unknown`, 'use auto, offline or online');
-  const name = String(values.name ?? DEFAULT_CLUSTER);
+  const names = ['clusterName', 'workers', 'mode'] as const;
+  const settings = readSettings(names, { flags: flagsOf(args, settingFlags(names)), usage: USAGE });
+  const name = settings.clusterName;
   const session = await openClusterSession({
     clusterName: name,
-    workers,
-    mode,
-    keep: true,
+    workers: settings.workers,
+    mode: settings.mode,
+    keepCluster: true,
     logDir: join(process.cwd(), 'out', 'cluster'),
     waitForNodeImages: true,
     say: (line) => console.log(line),
@@ -59,8 +57,10 @@ async function up(args: string[], signal: AbortSignal) {
 }
 
 async function down(args: string[]) {
-  const values = flagsOf(args, { name: { type: 'string' } });
-  const name = String(values.name ?? DEFAULT_CLUSTER);
+  const { clusterName: name } = readSettings(['clusterName'], {
+    flags: flagsOf(args, settingFlags(['clusterName'])),
+    usage: USAGE,
+  });
   const deleted = await deleteKindCluster(name, findKind(), (line) => console.log(line));
   console.log(deleted ? `✓ deleted kind cluster ${name}` : `no kind cluster named ${name}; nothing to do`);
 }

@@ -1,6 +1,9 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online] [--out DIR] [--list]
+ *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--out DIR] [--list]
+ *
+ * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
+ * the kubeconfig also comes from KUBECONFIG.
  *
  * The conformance run: opens a cluster (an existing one through a kubeconfig, else a kind
  * cluster it creates, offline when the registries are unreachable), runs the e2e project of
@@ -10,33 +13,25 @@
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { CLUSTER_ENV, type ClusterSession } from '../lib/cluster/provider.js';
+import type { ClusterSession } from '../lib/cluster/provider.js';
 import { openClusterSession } from '../lib/cluster/session.js';
-import { connect } from '../lib/kube/client.js';
 import { deleteNamespacesOfRun, newRunId } from '../lib/kube/namespace.js';
+import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
-import { OUT_DIR_ENV, RUN_ID_ENV } from '../lib/harness/global-setup.js';
+import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags } from '../lib/support/settings.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
-import { parseFlags, runMain, UsageError } from './cli.js';
+import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online] [--out DIR] [--list]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--out DIR] [--list]';
+
+const SETTING_NAMES = ['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'out'] as const;
 
 async function main(): Promise<number> {
   const { flags, positionals } = parseFlags(
     process.argv.slice(2),
-    {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-      'cluster-name': { type: 'string' },
-      'keep-cluster': { type: 'boolean' },
-      workers: { type: 'string' },
-      offline: { type: 'boolean' },
-      online: { type: 'boolean' },
-      out: { type: 'string' },
-      list: { type: 'boolean' },
-    },
+    { ...settingFlags(SETTING_NAMES), list: { type: 'boolean' } },
     USAGE,
   );
   const scenarios = discoverScenarios(resolve('suites'));
@@ -50,14 +45,10 @@ async function main(): Promise<number> {
       `unknown scenario ${unknown.join(', ')}`,
       `known scenarios: ${[...scenarios.keys()].join(', ')} (npm run e2e -- --list)`,
     );
-  if (flags.offline && flags.online) throw new UsageError('--offline and --online contradict each other', USAGE);
-  const workers = Number(flags.workers ?? 0);
-  if (!Number.isInteger(workers) || workers < 0)
-    throw new UsageError(`--workers ${flags.workers} is not a whole number`, USAGE);
-  const kubeconfig = (flags.kubeconfig as string | undefined) ?? process.env.KUBECONFIG;
+  const settings = readSettings(SETTING_NAMES, { flags, usage: USAGE });
   const files = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
 
-  const outDir = resolve((flags.out as string | undefined) ?? 'out');
+  const outDir = resolve(settings.out);
   const runId = newRunId();
   const started = Date.now();
   let interrupted = 0;
@@ -78,12 +69,12 @@ async function main(): Promise<number> {
   let exitCode = 1;
   try {
     session = await openClusterSession({
-      kubeconfig,
-      context: flags.context as string | undefined,
-      clusterName: (flags['cluster-name'] as string | undefined) ?? 'sts-e2e',
-      workers,
-      mode: flags.offline ? 'offline' : flags.online ? 'online' : 'auto',
-      keep: Boolean(flags['keep-cluster']),
+      kubeconfig: settings.kubeconfig ?? kubectlKubeconfig(),
+      context: settings.context,
+      clusterName: settings.clusterName,
+      workers: settings.workers,
+      mode: settings.mode,
+      keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
@@ -101,9 +92,9 @@ async function main(): Promise<number> {
       stdio: 'inherit',
       env: {
         ...process.env,
-        [CLUSTER_ENV]: JSON.stringify(session.handle),
-        [RUN_ID_ENV]: runId,
-        [OUT_DIR_ENV]: outDir,
+        [HANDOVER_ENV.cluster]: JSON.stringify(session.handle),
+        [HANDOVER_ENV.runId]: runId,
+        [SETTINGS.out.env]: outDir,
       },
     });
     exitCode = await new Promise<number>((resolveExit) =>
@@ -115,8 +106,8 @@ async function main(): Promise<number> {
   } finally {
     if (session) {
       // A cluster about to be deleted takes its namespaces with it; on any other, wait until they are gone.
-      const clusterGoes = session.handle.createdByThisRun && !flags['keep-cluster'];
-      const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: !clusterGoes }).catch(
+      const clusterGoes = session.handle.createdByThisRun && !settings.keepCluster;
+      const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: !clusterGoes }).catch(
         (error: Error) => {
           console.error(`could not list this run's namespaces: ${error.message}`);
           return [];

@@ -6,15 +6,13 @@ import { existsSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { ActionableError } from '../lib/support/errors.js';
+import { readSettings, settingFlags } from '../lib/support/settings.js';
 import { parseFlags, runMain } from './cli.js';
 
 runMain(async () => {
-  const { flags } = parseFlags(
-    process.argv.slice(2),
-    { out: { type: 'string' } },
-    'usage: npm run report -- [--out DIR]',
-  );
-  const out = resolve((flags.out as string | undefined) ?? 'out');
+  const usage = 'usage: npm run report -- [--out DIR]';
+  const { flags } = parseFlags(process.argv.slice(2), settingFlags(['out']), usage);
+  const out = resolve(readSettings(['out'], { flags, usage }).out);
   const results = resolve(out, 'allure-results');
   if (!existsSync(results) || readdirSync(results).length === 0) {
     throw new ActionableError(`no Allure results in ${results}`, 'run `npm run e2e` first');

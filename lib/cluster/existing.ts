@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import { connect, loadKubeConfig, serverVersion, type Kube } from '../kube/client.js';
 import { ActionableError, firstLine } from '../support/errors.js';
 import { withDeadline } from '../support/wait.js';
 import { nodeImageMap } from './nodes.js';
-import type { ClusterHandle } from './provider.js';
 
-/** A cluster that answered through a kubeconfig: its loaded configuration and what it reported. */
+/** A cluster that answered through a kubeconfig: clients for it and what it reported. */
 export interface ReachedCluster {
-  readonly config: KubeConfig;
+  readonly kube: Kube;
   readonly context: string;
   readonly serverVersion: string;
 }
@@ -16,11 +17,14 @@ export interface ReachedCluster {
  * An existing cluster reached through a kubeconfig. The suite never creates or deletes it;
  * it only works inside namespaces it creates.
  */
-export async function existingCluster(kubeconfig: string, context?: string): Promise<ClusterHandle> {
+export async function existingCluster(
+  kubeconfig: string,
+  context?: string,
+): Promise<{ handle: ClusterHandle; kube: Kube }> {
   const reached = await reachCluster(kubeconfig, context);
   // A cluster the offline toolchain made holds the local stand-ins on its nodes; use them rather than pulling.
-  const imageMap = await nodeImageMap(reached.config).catch(() => ({}));
-  return {
+  const imageMap = await nodeImageMap(reached.kube).catch(() => ({}));
+  const handle: ClusterHandle = {
     name: reached.context,
     provider: 'existing',
     kubeconfig,
@@ -29,6 +33,7 @@ export async function existingCluster(kubeconfig: string, context?: string): Pro
     serverVersion: reached.serverVersion,
     imageMap,
   };
+  return { handle, kube: reached.kube };
 }
 
 /** Loads and validates a kubeconfig and asks its API server for its version; each failure is one actionable line. */
@@ -40,10 +45,9 @@ export async function reachCluster(kubeconfig: string, context?: string): Promis
   if (files.length === 0 || missing.length > 0)
     throw new ActionableError(`kubeconfig ${missing.join(', ') || JSON.stringify(kubeconfig)} not found`, remedy);
 
-  const config = new KubeConfig();
+  let config: KubeConfig;
   try {
-    if (files.length === 1) config.loadFromFile(files[0] as string);
-    else config.loadFromDefault({}, false);
+    config = loadKubeConfig(kubeconfig);
   } catch (error) {
     throw new ActionableError(`kubeconfig ${kubeconfig} is not a valid kubeconfig (${firstLine(error)})`, remedy);
   }
@@ -64,19 +68,15 @@ export async function reachCluster(kubeconfig: string, context?: string): Promis
   if (!config.getCurrentContext() || !cluster)
     throw new ActionableError(`kubeconfig ${kubeconfig} has no current context with a cluster`, remedy);
 
-  let serverVersion: string;
+  const kube = connect(config);
+  let version: string;
   try {
-    const version = await withDeadline(
-      `GET /version from ${cluster.server}`,
-      15_000,
-      config.makeApiClient(VersionApi).getCode(),
-    );
-    serverVersion = version.gitVersion;
+    version = await withDeadline(`GET /version from ${cluster.server}`, 15_000, serverVersion(kube));
   } catch (error) {
     throw new ActionableError(
       `the API server ${cluster.server} of kubeconfig ${kubeconfig} does not answer (${firstLine(error)})`,
       'check that the cluster runs and the kubeconfig is current',
     );
   }
-  return { config, context: config.getCurrentContext(), serverVersion };
+  return { kube, context: config.getCurrentContext(), serverVersion: version };
 }

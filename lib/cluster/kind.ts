@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { stringify } from 'yaml';
 import { ActionableError } from '../support/errors.js';
 
 /**
@@ -43,17 +44,9 @@ export class Kind {
     kubeconfig: string;
     failureLogDir: string;
   }): Promise<void> {
-    const config = [
-      'kind: Cluster',
-      'apiVersion: kind.x-k8s.io/v1alpha4',
-      'nodes:',
-      '- role: control-plane',
-      ...Array.from({ length: options.workers }, () => '- role: worker'),
-      '',
-    ].join('\n');
     await mkdir(options.failureLogDir, { recursive: true });
     const configFile = join(options.failureLogDir, `kind-config-${options.name}.yaml`);
-    await writeFile(configFile, config);
+    await writeFile(configFile, kindClusterConfig(options.workers));
     const args = [
       'create',
       'cluster',
@@ -119,6 +112,16 @@ export class Kind {
     }
     return result;
   }
+}
+
+/** kind's cluster configuration: one control-plane node and `workers` workers. */
+export function kindClusterConfig(workers: number): string {
+  const config = {
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    nodes: [{ role: 'control-plane' }, ...Array.from({ length: workers }, () => ({ role: 'worker' }))],
+  };
+  return stringify(config, { indentSeq: false });
 }
 
 function lastMeaningfulLine(output: string | undefined): string {

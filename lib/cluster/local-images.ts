@@ -1,4 +1,4 @@
-import { WORKLOAD_REGISTRY } from './offline/images.js';
+import { WORKLOAD_REGISTRY } from '../toolchain/images.js';
 
 /**
  * The offline toolchain names the workload images it builds <registry>/<name>:<tag> in a

@@ -1,15 +1,17 @@
-import { CoreV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
+import type { Kube } from '../kube/client.js';
+import { clusterReads } from '../kube/verbs.js';
 import { waitFor, withDeadline } from '../support/wait.js';
 import { imageMapFromNodes } from './local-images.js';
 
 /** Nodes are cluster-scoped: only ever read, never changed. */
-async function listNodes(config: KubeConfig): Promise<V1Node[]> {
-  return (await withDeadline('list Nodes', 15_000, config.makeApiClient(CoreV1Api).listNode())).items;
+function listNodes(kube: Kube): Promise<V1Node[]> {
+  return withDeadline('list Nodes', 15_000, clusterReads.nodes(kube));
 }
 
 /** The image map the nodes' reported images imply (see local-images.ts). */
-export async function nodeImageMap(config: KubeConfig): Promise<Record<string, string>> {
-  const nodes = await listNodes(config);
+export async function nodeImageMap(kube: Kube): Promise<Record<string, string>> {
+  const nodes = await listNodes(kube);
   return imageMapFromNodes(nodes.map((node) => (node.status?.images ?? []).flatMap((image) => image.names ?? [])));
 }
 
@@ -17,12 +19,12 @@ export async function nodeImageMap(config: KubeConfig): Promise<Record<string, s
  * Waits until every node reports the loaded images in its status. kubelet refreshes that list
  * periodically, so right after `kind load` a client reading node status would not see them yet.
  */
-export async function waitForNodeImages(config: KubeConfig, expected: Readonly<Record<string, string>>): Promise<void> {
+export async function waitForNodeImages(kube: Kube, expected: Readonly<Record<string, string>>): Promise<void> {
   const wanted = Object.entries(expected);
   await waitFor(
     `every node to report ${Object.values(expected).join(', ')} among its images`,
     async () => {
-      const map = await nodeImageMap(config);
+      const map = await nodeImageMap(kube);
       const missing = wanted.filter(([upstream, local]) => map[upstream] !== local).map(([, local]) => local);
       return missing.length === 0
         ? { done: true, value: undefined }
@@ -33,11 +35,11 @@ export async function waitForNodeImages(config: KubeConfig, expected: Readonly<R
 }
 
 /** kind's `--wait` covers the control plane only; workers join and become Ready afterwards. */
-export async function waitForNodesReady(config: KubeConfig, expectedNodes: number): Promise<void> {
+export async function waitForNodesReady(kube: Kube, expectedNodes: number): Promise<void> {
   await waitFor(
     `all ${expectedNodes} node(s) to be Ready`,
     async () => {
-      const nodes = await listNodes(config);
+      const nodes = await listNodes(kube);
       const notReady = nodes
         .filter(
           (node) =>

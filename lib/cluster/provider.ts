@@ -1,39 +1,20 @@
-/**
- * A cluster the suite runs against, described by plain data so it can cross process
- * boundaries (the e2e runner hands it to vitest workers through an environment variable).
- */
-export interface ClusterHandle {
-  /** kind cluster name, or the kubeconfig context of an existing cluster. */
-  readonly name: string;
-  readonly provider: 'kind' | 'existing';
-  /** A kubeconfig file, or a KUBECONFIG-style list of files. */
-  readonly kubeconfig: string;
-  /** The context to use; undefined means the kubeconfig's current context. */
-  readonly context?: string;
-  /** Whether this run created the cluster (and so may delete it). */
-  readonly createdByThisRun: boolean;
-  /** The server's version as it reports it, e.g. v1.34.10. */
-  readonly serverVersion: string;
-  /**
-   * Public image -> image present on the nodes, for clusters that cannot pull (offline kind).
-   * Fixtures name public images; this map is how they run without a registry.
-   */
-  readonly imageMap: Readonly<Record<string, string>>;
-  /** The kind binary that manages it (kind clusters), for `kind export logs` on failure. */
-  readonly kindBinary?: string;
-}
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import type { Kube } from '../kube/client.js';
+import { HANDOVER_ENV } from '../support/settings.js';
+
+/** lib/kube defines the handle (it connects to it); named here too, beside the session that carries it. */
+export type { ClusterHandle };
 
 export interface ClusterSession {
   readonly handle: ClusterHandle;
-  /** Collects node and component logs into `dir` (kind export logs); a no-op for clusters the suite does not own. */
-  exportLogs(dir: string): Promise<string | undefined>;
+  /** Clients for the cluster, on the kubeconfig the provider loaded when it reached it. */
+  readonly kube: Kube;
   /** Deletes the cluster if this run created it and was not asked to keep it. */
   release(): Promise<void>;
 }
 
-export const CLUSTER_ENV = 'STS_CONFORMANCE_CLUSTER';
-
+/** The cluster `npm run e2e` opened and handed to its vitest process, if it did. */
 export function handleFromEnv(env: NodeJS.ProcessEnv = process.env): ClusterHandle | undefined {
-  const raw = env[CLUSTER_ENV];
+  const raw = env[HANDOVER_ENV.cluster];
   return raw ? (JSON.parse(raw) as ClusterHandle) : undefined;
 }

@@ -3,7 +3,7 @@
  * answer counts as reachable (an unauthenticated registry answers 401); only network failures
  * and timeouts count as unreachable.
  */
-export const PUBLIC_REGISTRIES = ['https://registry-1.docker.io/v2/', 'https://registry.k8s.io/v2/'] as const;
+const PUBLIC_REGISTRIES = ['https://registry-1.docker.io/v2/', 'https://registry.k8s.io/v2/'] as const;
 
 export async function registriesReachable(
   urls: readonly string[] = PUBLIC_REGISTRIES,

@@ -1,17 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ActionableError } from '../support/errors.js';
+import type { ClusterMode } from '../support/settings.js';
 import { formatDuration } from '../support/format.js';
 import { existingCluster, reachCluster } from './existing.js';
 import { Kind } from './kind.js';
 import { waitForNodeImages, waitForNodesReady } from './nodes.js';
-import { cacheRoot } from './offline/cache.js';
-import { dockerAnswers } from './offline/host.js';
-import { prepareOffline } from './offline/prepare.js';
-import type { ClusterHandle, ClusterSession } from './provider.js';
+import { cacheRoot } from '../toolchain/cache.js';
+import { dockerAnswers } from '../toolchain/host.js';
+import { prepareOffline } from '../toolchain/prepare.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import type { ClusterSession } from './provider.js';
 import { registriesReachable } from './registries.js';
-
-export type ClusterMode = 'auto' | 'offline' | 'online';
 
 export interface ClusterRequest {
   /** An existing cluster's kubeconfig; when set, no kind cluster is created. */
@@ -23,7 +23,7 @@ export interface ClusterRequest {
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** Keep a cluster this run created instead of deleting it on release. */
-  readonly keep: boolean;
+  readonly keepCluster: boolean;
   /** Where failure logs go. */
   readonly logDir: string;
   /** Wait until the nodes report the loaded images, so that a later --kubeconfig run finds them. */
@@ -32,18 +32,18 @@ export interface ClusterRequest {
   readonly signal?: AbortSignal;
 }
 
-export function kubeconfigPathFor(clusterName: string): string {
+function kubeconfigPathFor(clusterName: string): string {
   return join(cacheRoot(), 'clusters', `${clusterName}.kubeconfig`);
 }
 
 export async function openClusterSession(request: ClusterRequest): Promise<ClusterSession> {
   const { say } = request;
   if (request.kubeconfig) {
-    const handle = await existingCluster(request.kubeconfig, request.context);
+    const { handle, kube } = await existingCluster(request.kubeconfig, request.context);
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
-    return { handle, exportLogs: async () => undefined, release: async () => {} };
+    return { handle, kube, release: async () => {} };
   }
 
   const offline = request.mode === 'offline' || (request.mode === 'auto' && !(await registriesReachable()));
@@ -93,9 +93,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
   const reached = await reachCluster(kubeconfig);
-  await waitForNodesReady(reached.config, reused ? 1 : 1 + request.workers);
+  await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.config, imageMap);
+  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
 
   const handle: ClusterHandle = {
     name: request.clusterName,
@@ -110,15 +110,12 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   let released = false;
   return {
     handle,
-    exportLogs: async (dir) => {
-      await kind.exportLogs(request.clusterName, dir);
-      return dir;
-    },
+    kube: reached.kube,
     release: async () => {
       if (released) return;
       released = true;
       if (!createdByThisRun) return;
-      if (request.keep) {
+      if (request.keepCluster) {
         say(
           `keeping kind cluster ${request.clusterName}; KUBECONFIG=${kubeconfig}; delete it with: npm run cluster:down -- --name ${request.clusterName}`,
         );

@@ -4,7 +4,7 @@ import * as allure from 'allure-js-commons';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { Kind } from '../cluster/kind.js';
-import type { ClusterHandle } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 import type { KubeObject } from '../kube/manifests.js';
 import { slug, type OwnedNamespace } from '../kube/namespace.js';
 import type { Redactor } from '../kube/redact.js';

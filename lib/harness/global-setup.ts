@@ -1,32 +1,34 @@
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { handleFromEnv, type ClusterHandle, type ClusterSession } from '../cluster/provider.js';
-import { openClusterSession, type ClusterMode } from '../cluster/session.js';
+import { handleFromEnv, type ClusterSession } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import { openClusterSession } from '../cluster/session.js';
 import { connect } from '../kube/client.js';
 import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId } from '../kube/namespace.js';
-
-export const RUN_ID_ENV = 'STS_CONFORMANCE_RUN_ID';
-export const OUT_DIR_ENV = 'STS_CONFORMANCE_OUT';
+import { HANDOVER_ENV, readSettings } from '../support/settings.js';
 
 /**
  * One cluster per e2e run. `npm run e2e` opens it and passes it in the environment (so that it
- * can clean up after Ctrl-C); run directly (`vitest --project e2e`), this opens it itself: the
- * kubeconfig in STS_KUBECONFIG if set, else a kind cluster named STS_CLUSTER_NAME (default
- * sts-e2e), created if missing and deleted at the end unless STS_KEEP_CLUSTER=1.
+ * can clean up after Ctrl-C); run directly (`vitest --project e2e`), this opens it itself from
+ * the settings' environment variables (lib/support/settings.ts): the kubeconfig in
+ * STS_KUBECONFIG if set, else a kind cluster named STS_CLUSTER_NAME (default sts-e2e), created
+ * if missing and deleted at the end unless STS_KEEP_CLUSTER=1.
  */
 export default async function setup(project: TestProject) {
-  const runId = process.env[RUN_ID_ENV] ?? newRunId();
-  const outDir = resolve(process.env[OUT_DIR_ENV] ?? 'out');
+  const runId = process.env[HANDOVER_ENV.runId] ?? newRunId();
+  const outDir = resolve(readSettings(['out']).out);
   let handle: ClusterHandle | undefined = handleFromEnv();
   let session: ClusterSession | undefined;
   if (!handle) {
+    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster']);
     session = await openClusterSession({
-      kubeconfig: process.env.STS_KUBECONFIG,
-      clusterName: process.env.STS_CLUSTER_NAME ?? 'sts-e2e',
-      workers: Number(process.env.STS_WORKERS ?? 0),
-      mode: (process.env.STS_CLUSTER_MODE as ClusterMode | undefined) ?? 'auto',
-      keep: process.env.STS_KEEP_CLUSTER === '1',
+      kubeconfig: settings.kubeconfig,
+      context: settings.context,
+      clusterName: settings.clusterName,
+      workers: settings.workers,
+      mode: settings.mode,
+      keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
@@ -43,7 +45,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (!session) return;
-    const leftovers = await deleteNamespacesOfRun(connect(session.handle), runId, { wait: true }).catch(() => []);
+    const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: true }).catch(() => []);
     if (leftovers.length > 0) console.log(`deleted namespaces left by this run: ${leftovers.join(', ')}`);
     await session.release();
   };

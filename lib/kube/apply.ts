@@ -3,7 +3,7 @@ import { call } from './client.js';
 import { InvalidFixtureError, type KubeObject } from './manifests.js';
 import type { OwnedNamespace } from './namespace.js';
 
-export const FIELD_MANAGER = 'sts-conformance';
+const FIELD_MANAGER = 'sts-conformance';
 
 /** The request every apply sends: server-side apply, the suite as field manager, and strict field validation. */
 interface ApplyRequest {
@@ -37,7 +37,7 @@ const APPLIERS: Record<string, Applier> = {
     kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
 };
 
-export const APPLICABLE_KINDS = Object.keys(APPLIERS);
+const APPLICABLE_KINDS = Object.keys(APPLIERS);
 
 /**
  * Applies objects in order into the namespace with server-side apply. An unknown or misspelled

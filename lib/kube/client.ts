@@ -1,5 +1,13 @@
-import { ApiException, AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, StorageV1Api } from '@kubernetes/client-node';
-import type { ClusterHandle } from '../cluster/provider.js';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  PolicyV1Api,
+  StorageV1Api,
+  VersionApi,
+} from '@kubernetes/client-node';
+import type { ClusterHandle } from './cluster-handle.js';
 
 /**
  * The API clients for one cluster. Everything in lib/kube goes through this; suites never
@@ -7,27 +15,45 @@ import type { ClusterHandle } from '../cluster/provider.js';
  */
 export interface Kube {
   readonly config: KubeConfig;
-  readonly cluster: ClusterHandle;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
 }
 
-export function connect(cluster: ClusterHandle): Kube {
+/** Reads a kubeconfig file, or a KUBECONFIG-style list of files; the one place kubeconfigs are loaded. */
+export function loadKubeConfig(kubeconfig: string): KubeConfig {
   const config = new KubeConfig();
-  const files = cluster.kubeconfig.split(':').filter(Boolean);
+  const files = kubeconfig.split(':').filter(Boolean);
   if (files.length === 1) config.loadFromFile(files[0] as string);
   else config.loadFromDefault({}, false);
-  if (cluster.context) config.setCurrentContext(cluster.context);
+  return config;
+}
+
+/**
+ * Clients for a cluster: loads its kubeconfig and selects its context, or takes a kubeconfig
+ * already loaded (and checked) by the provider that reached the cluster.
+ */
+export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> | KubeConfig): Kube {
+  let config: KubeConfig;
+  if (cluster instanceof KubeConfig) {
+    config = cluster;
+  } else {
+    config = loadKubeConfig(cluster.kubeconfig);
+    if (cluster.context) config.setCurrentContext(cluster.context);
+  }
   return {
     config,
-    cluster,
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
   };
+}
+
+/** The API server's version as it reports it (GET /version), e.g. v1.34.10. */
+export async function serverVersion(kube: Kube): Promise<string> {
+  return (await kube.config.makeApiClient(VersionApi).getCode()).gitVersion;
 }
 
 /** The status code of a failed API call, if it was one. */
@@ -46,7 +72,7 @@ export function isNotFound(error: unknown): boolean {
  * client-node's ApiException message is a multi-line dump of headers and raw JSON; this turns
  * it into "<code> <reason>: <message>" as the API server said it.
  */
-export function describeApiError(error: unknown): string {
+function describeApiError(error: unknown): string {
   if (error instanceof ApiException) {
     try {
       const status = JSON.parse(String(error.body)) as { reason?: string; message?: string };

@@ -7,7 +7,7 @@ import { findPod, getClaim, getStatefulSet } from './verbs.js';
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
  * saw. They are for pacing a scenario; what a scenario proves comes from the recorded timeline.
  */
-export const DEADLINES = {
+const DEADLINES = {
   /** A pod scheduled, started and passing its readiness probe, on a small kind cluster. */
   podReady: 180_000,
   /** A StatefulSet controller reacting to a spec change (status.observedGeneration). */
@@ -26,7 +26,7 @@ export function isPodReady(pod: V1Pod | undefined): boolean {
   );
 }
 
-export function isRunningAndReady(pod: V1Pod | undefined): boolean {
+function isRunningAndReady(pod: V1Pod | undefined): boolean {
   return pod?.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata?.deletionTimestamp;
 }
 

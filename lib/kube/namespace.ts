@@ -8,10 +8,10 @@ import { call, isNotFound, type Kube } from './client.js';
  * one, labelled as the suite's and with the run that created it, and every namespaced verb in
  * lib/kube takes an OwnedNamespace rather than a name.
  */
-export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
-export const MANAGED_BY_VALUE = 'sts-conformance';
-export const RUN_LABEL = 'sts-conformance.io/run';
-export const SCENARIO_LABEL = 'sts-conformance.io/scenario';
+const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+const MANAGED_BY_VALUE = 'sts-conformance';
+const RUN_LABEL = 'sts-conformance.io/run';
+const SCENARIO_LABEL = 'sts-conformance.io/scenario';
 
 export interface OwnedNamespace {
   readonly kube: Kube;
@@ -86,7 +86,7 @@ export async function deleteNamespace(
 }
 
 /** Namespaces a run created that still exist; what an interrupted run leaves behind. */
-export async function namespacesOfRun(kube: Kube, runId: string): Promise<string[]> {
+async function namespacesOfRun(kube: Kube, runId: string): Promise<string[]> {
   const list = await call('list Namespaces of this run', () =>
     kube.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RUN_LABEL}=${runId}` }),
   );

@@ -5,7 +5,7 @@ import type { KubeObject } from './manifests.js';
  * environment variables whose names say they are credentials, are replaced in attached
  * manifests; the same values are scrubbed from any text attached next to them (pod logs, events).
  */
-export const SENSITIVE_ENV_NAME = /pass(word)?|secret|token|credential|private[_-]?key|api[_-]?key/i;
+const SENSITIVE_ENV_NAME = /pass(word)?|secret|token|credential|private[_-]?key|api[_-]?key/i;
 const REDACTED = '<redacted>';
 
 interface EnvVar {

@@ -57,16 +57,6 @@ export async function patchStatefulSetStatus(
   );
 }
 
-export async function deleteStatefulSet(
-  namespace: OwnedNamespace,
-  name: string,
-  propagationPolicy: 'Orphan' | 'Background' | 'Foreground',
-): Promise<void> {
-  await call(`delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`, () =>
-    namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
-  );
-}
-
 export function getPod(namespace: OwnedNamespace, name: string): Promise<V1Pod> {
   return call(`read Pod ${namespace.name}/${name}`, () =>
     namespace.kube.core.readNamespacedPod({ name, namespace: namespace.name }),
@@ -144,8 +134,6 @@ export const clusterReads = {
   nodes: async (kube: OwnedNamespace['kube']) => (await call('list Nodes', () => kube.core.listNode())).items,
   podsIn: async (kube: OwnedNamespace['kube'], namespace: string) =>
     (await call(`list Pods in ${namespace}`, () => kube.core.listNamespacedPod({ namespace }))).items,
-  eventsIn: async (kube: OwnedNamespace['kube'], namespace: string) =>
-    (await call(`list Events in ${namespace}`, () => kube.core.listNamespacedEvent({ namespace }))).items,
   allEvents: async (kube: OwnedNamespace['kube']) =>
     (await call('list Events in all namespaces', () => kube.core.listEventForAllNamespaces())).items,
   allPods: async (kube: OwnedNamespace['kube']) =>

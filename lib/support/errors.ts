@@ -14,7 +14,15 @@ export class ActionableError extends Error {
 }
 
 /** Exit code for bad input (unknown scenario, unknown flag). */
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
+
+/** Bad input (a flag, an environment variable, an argument); printed as one line with exit code 2. */
+export class UsageError extends ActionableError {
+  constructor(cause: string, remedy: string) {
+    super(cause, remedy, USAGE_EXIT_CODE);
+    this.name = 'UsageError';
+  }
+}
 
 /** The first line of any error, for one-line reports. */
 export function firstLine(error: unknown): string {

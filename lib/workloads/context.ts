@@ -1,4 +1,4 @@
-import type { ClusterHandle } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { applyObjects } from '../kube/apply.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
 import type { AdaptedFixture } from './fixtures.js';

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import type { ClusterHandle } from '../cluster/provider.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { readManifests, type KubeObject } from '../kube/manifests.js';
 import { applyTransforms, storageClass, useLocalImages, type Transform } from './transforms.js';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
 /** A fixture as read from fixtures/, with the transforms applied to it, in order. */
 export interface AdaptedFixture {
@@ -17,7 +17,7 @@ export interface AdaptedFixture {
  * pull (offline kind), and kind's `standard` StorageClass named explicitly where the suite made
  * the cluster. On an existing cluster the claims keep whatever class the fixture says, or the default.
  */
-export function clusterTransforms(cluster: ClusterHandle): Transform[] {
+function clusterTransforms(cluster: ClusterHandle): Transform[] {
   const transforms: Transform[] = [];
   if (Object.keys(cluster.imageMap).length > 0) transforms.push(useLocalImages(cluster.imageMap));
   if (cluster.provider === 'kind') transforms.push(storageClass('standard'));

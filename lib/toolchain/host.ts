@@ -3,7 +3,7 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
-import { waitFor } from '../../support/wait.js';
+import { waitFor } from '../support/wait.js';
 import type { CacheLayout } from './cache.js';
 import { missingCapabilities } from './capabilities.js';
 
@@ -29,9 +29,9 @@ export class HostPreparationError extends Error {
   }
 }
 
-export const RUNTIME_WRAPPER_NAME = 'sts-runc-drop-caps';
+const RUNTIME_WRAPPER_NAME = 'sts-runc-drop-caps';
 /** A machine-wide path: dockerd's configuration outlives any one cache directory. */
-export const RUNTIME_WRAPPER_PATH = '/usr/local/libexec/sts-conformance/runc-drop-caps';
+const RUNTIME_WRAPPER_PATH = '/usr/local/libexec/sts-conformance/runc-drop-caps';
 const DAEMON_JSON = '/etc/docker/daemon.json';
 const WRAPPER_TEMPLATE = new URL('./assets/runc-drop-caps.sh', import.meta.url);
 

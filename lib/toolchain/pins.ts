@@ -44,5 +44,3 @@ export const pins = {
   /** Debian release of the node root filesystem and of the tool images (iptables, busybox). */
   debianSuite: 'bookworm',
 } as const;
-
-export type Pins = typeof pins;

@@ -1,8 +1,8 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { ActionableError, USAGE_EXIT_CODE } from '../../support/errors.js';
-import { formatBytes, formatDuration } from '../../support/format.js';
+import { UsageError } from '../support/errors.js';
+import { formatBytes, formatDuration } from '../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
 import { prepareHost, type HostFacts } from './host.js';
 import {
@@ -38,7 +38,7 @@ export interface PrepareOptions {
 }
 
 /** Every step reachable from `targets`, dependencies first. */
-export function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
+function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
   const ordered: Step<unknown>[] = [];
   const visit = (step: Step<unknown>) => {
     if (ordered.some((known) => known.name === step.name)) return;
@@ -49,9 +49,9 @@ export function stepsOf(targets: readonly Step<unknown>[]): Step<unknown>[] {
   return ordered;
 }
 
-export class UnknownStepError extends ActionableError {
+export class UnknownStepError extends UsageError {
   constructor(unknown: readonly string[], known: readonly string[]) {
-    super(`unknown step ${unknown.join(', ')} for --rebuild`, `steps are: all, ${known.join(', ')}`, USAGE_EXIT_CODE);
+    super(`unknown step ${unknown.join(', ')} for --rebuild`, `steps are: all, ${known.join(', ')}`);
     this.name = 'UnknownStepError';
   }
 }

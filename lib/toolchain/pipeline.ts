@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { execa, type Options as ExecaOptions } from 'execa';
 import type { CacheLayout } from './cache.js';
-import { formatDuration } from '../../support/format.js';
+import { formatDuration } from '../support/format.js';
 
 /**
  * A make-like build of cached steps. A step's output directory is keyed by a hash of its
@@ -279,7 +279,7 @@ export class Pipeline {
   }
 }
 
-export function stepKey(step: Step<unknown>, use: Use): string {
+function stepKey(step: Step<unknown>, use: Use): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ step: step.name, fingerprint: step.fingerprint(use) }));
   for (const file of step.recipeFiles) {

@@ -3,7 +3,7 @@ import { chmod, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { waitFor } from '../../support/wait.js';
+import { waitFor } from '../support/wait.js';
 import type { HostFacts } from './host.js';
 import {
   goRawStringConstant,

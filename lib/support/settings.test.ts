@@ -1,0 +1,128 @@
+import { parseArgs } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from './errors.js';
+import {
+  DEFAULT_CLUSTER_NAME,
+  flagOf,
+  kubectlKubeconfig,
+  readSettings,
+  settingFlags,
+  type SettingName,
+} from './settings.js';
+
+const ALL: SettingName[] = ['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'out'];
+
+function read(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { values } = parseArgs({ args, options: settingFlags(ALL), strict: true });
+  return readSettings(ALL, { flags: values, env, usage: 'usage: test' });
+}
+
+function failure(run: () => unknown): UsageError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UsageError) return error;
+    throw error;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('settings', () => {
+  it('has one default for everything, the cluster name sts-e2e included', () => {
+    expect(read([])).toEqual({
+      kubeconfig: undefined,
+      context: undefined,
+      clusterName: DEFAULT_CLUSTER_NAME,
+      workers: 0,
+      mode: 'auto',
+      keepCluster: false,
+      out: 'out',
+    });
+    expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
+  });
+
+  it('takes a flag over its environment variable, and the environment variable over the default', () => {
+    const env = { STS_CLUSTER_NAME: 'from-env', STS_WORKERS: '2', STS_CLUSTER_MODE: 'online', STS_KEEP_CLUSTER: '1' };
+    expect(read([], env)).toMatchObject({ clusterName: 'from-env', workers: 2, mode: 'online', keepCluster: true });
+    expect(read(['--cluster-name', 'from-flag', '--workers', '1', '--offline'], env)).toMatchObject({
+      clusterName: 'from-flag',
+      workers: 1,
+      mode: 'offline',
+    });
+  });
+
+  it('counts an empty environment variable as unset', () => {
+    expect(read([], { STS_KUBECONFIG: '', STS_WORKERS: '', STS_CONFORMANCE_OUT: '' })).toMatchObject({
+      kubeconfig: undefined,
+      workers: 0,
+      out: 'out',
+    });
+  });
+
+  it('accepts every existing flag, --name as --cluster-name and --offline/--online as --mode', () => {
+    expect(
+      read([
+        '--kubeconfig',
+        '/k',
+        '--context',
+        'c',
+        '--name',
+        'n',
+        '--workers',
+        '3',
+        '--online',
+        '--keep-cluster',
+        '--out',
+        'o',
+      ]),
+    ).toEqual({
+      kubeconfig: '/k',
+      context: 'c',
+      clusterName: 'n',
+      workers: 3,
+      mode: 'online',
+      keepCluster: true,
+      out: 'o',
+    });
+    expect(read(['--mode', 'offline', '--offline']).mode).toBe('offline');
+    expect(read(['--cluster-name', 'n', '--name', 'n']).clusterName).toBe('n');
+  });
+
+  it('rejects flags of one setting that disagree', () => {
+    const error = failure(() => read(['--offline', '--online']));
+    expect(error.message).toBe('--offline and --online contradict each other; usage: test');
+    expect(error.exitCode).toBe(2);
+    expect(failure(() => read(['--cluster-name', 'a', '--name', 'b'])).causeText).toBe(
+      '--cluster-name and --name contradict each other',
+    );
+  });
+
+  it('names the flag or the variable a bad value came from, and what to give instead', () => {
+    expect(failure(() => read(['--workers', 'two'])).message).toBe(
+      '--workers two is not a whole number; pass --workers 0, 1, 2...',
+    );
+    expect(failure(() => read(['--workers=-1'])).causeText).toBe('--workers -1 is not a whole number');
+    expect(failure(() => read([], { STS_WORKERS: '1.5' })).message).toBe(
+      'STS_WORKERS=1.5 is not a whole number; set STS_WORKERS to 0, 1, 2...',
+    );
+    expect(failure(() => read(['--mode', 'fast'])).message).toBe('--mode fast is unknown; use auto, offline or online');
+    expect(failure(() => read([], { STS_CLUSTER_MODE: 'fast' })).causeText).toBe('STS_CLUSTER_MODE=fast is unknown');
+    expect(failure(() => read([], { STS_KEEP_CLUSTER: 'yes' })).message).toBe(
+      'STS_KEEP_CLUSTER=yes is neither 1 nor 0; set STS_KEEP_CLUSTER to 1 to keep the cluster, or 0',
+    );
+    expect(failure(() => read(['--cluster-name', ''])).message).toBe(
+      '--cluster-name is empty; pass --cluster-name NAME',
+    );
+  });
+
+  it("falls back to kubectl's KUBECONFIG only when asked", () => {
+    expect(read([], { KUBECONFIG: '/kubectl' }).kubeconfig).toBeUndefined();
+    expect(kubectlKubeconfig({ KUBECONFIG: '/kubectl' })).toBe('/kubectl');
+    expect(kubectlKubeconfig({ KUBECONFIG: '' })).toBeUndefined();
+  });
+
+  it("spells a setting's own flag", () => {
+    expect(flagOf('clusterName')).toBe('--cluster-name');
+    expect(flagOf('out')).toBe('--out');
+  });
+});
