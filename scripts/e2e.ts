@@ -15,11 +15,12 @@ import { rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ClusterSession } from '../lib/cluster/provider.js';
 import { openClusterSession } from '../lib/cluster/session.js';
-import { deleteNamespacesOfRun, newRunId } from '../lib/kube/namespace.js';
+import { deleteNamespacesOfRun, waitUntilRunLeftNothing, newRunId } from '../lib/kube/namespace.js';
 import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
 import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags } from '../lib/support/settings.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
+import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
 import { parseFlags, runMain } from './cli.js';
 
@@ -83,6 +84,7 @@ async function main(): Promise<number> {
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
     await rm(join(outDir, TIMINGS_FILE), { force: true });
+    await forgetRunNamespaces(outDir);
     console.log(
       `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`,
     );
@@ -102,24 +104,36 @@ async function main(): Promise<number> {
     );
     if (interrupted) exitCode = 130;
     printTimings(await readTimings(outDir));
-    return exitCode;
   } finally {
     if (session) {
-      // A cluster about to be deleted takes its namespaces with it; on any other, wait until they are gone.
-      const clusterGoes = session.handle.createdByThisRun && !settings.keepCluster;
-      const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: !clusterGoes }).catch(
-        (error: Error) => {
-          console.error(`could not list this run's namespaces: ${error.message}`);
-          return [];
-        },
-      );
+      // Scenarios delete their namespaces without waiting; whatever is left (a test that was
+      // interrupted) is deleted now, and then the run proves that nothing it made is left, on
+      // kept and existing clusters and on a kind cluster about to go alike.
+      const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: false }).catch((error: Error) => {
+        console.error(`could not list this run's namespaces: ${error.message}`);
+        return [];
+      });
       if (leftovers.length > 0) console.log(`deleted namespaces this run left behind: ${leftovers.join(', ')}`);
+      const made = [...new Set([...(await runNamespaces(outDir)), ...leftovers])];
+      const verifyStarted = Date.now();
+      const left = await waitUntilRunLeftNothing(session.kube, made);
+      if (left.namespaces.length + left.volumes.length > 0) {
+        console.error(
+          `error: this run left ${[...left.namespaces.map((name) => `Namespace ${name}`), ...left.volumes.map((volume) => `PersistentVolume ${volume}`)].join(', ')} behind; inspect them with kubectl before deleting them by hand`,
+        );
+        if (exitCode === 0) exitCode = 1;
+      } else {
+        console.log(
+          `verified: the run's ${made.length} namespace(s) and the volumes of their claims are gone (${formatDuration((Date.now() - verifyStarted) / 1000)})`,
+        );
+      }
       await session.release();
       console.log(
         `e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(outDir, 'junit.xml'))}`,
       );
     }
   }
+  return exitCode;
 }
 
 /** Per test: wall time, and the share spent waiting for the cluster. */

@@ -5,7 +5,8 @@ import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { openClusterSession } from '../cluster/session.js';
 import { connect } from '../kube/client.js';
 import { readControllerContract } from '../kube/cluster-facts.js';
-import { deleteNamespacesOfRun, newRunId } from '../kube/namespace.js';
+import { deleteNamespacesOfRun, newRunId, waitUntilRunLeftNothing } from '../kube/namespace.js';
+import { runNamespaces } from './run-namespaces.js';
 import { HANDOVER_ENV, readSettings } from '../support/settings.js';
 
 /**
@@ -45,8 +46,12 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     if (!session) return;
-    const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: true }).catch(() => []);
-    if (leftovers.length > 0) console.log(`deleted namespaces left by this run: ${leftovers.join(', ')}`);
+    // Run directly (not through npm run e2e): this process owns the cluster, so it checks the leftovers.
+    const leftovers = await deleteNamespacesOfRun(session.kube, runId, { wait: false }).catch(() => []);
+    const left = await waitUntilRunLeftNothing(session.kube, [...(await runNamespaces(outDir)), ...leftovers]);
     await session.release();
+    if (left.namespaces.length + left.volumes.length > 0) {
+      throw new Error(`this run left ${[...left.namespaces, ...left.volumes].join(', ')} behind`);
+    }
   };
 }

@@ -7,6 +7,7 @@ import { TimelineRecorder } from '../observe/recorder.js';
 import type { Recording } from '../observe/records.js';
 import { buildTimeline, type Timeline } from '../observe/timeline.js';
 import type { AdaptedFixture } from '../workloads/fixtures.js';
+import { noteRunNamespace } from './run-namespaces.js';
 
 /** One namespace a scenario owns, recorded from before anything was applied to it. */
 export interface RecordedNamespace {
@@ -30,10 +31,13 @@ export class RecordedNamespaces {
   constructor(
     private readonly kube: Kube,
     private readonly runId: string,
+    private readonly outDir: string,
   ) {}
 
   async open(purpose: string): Promise<RecordedNamespace> {
     const namespace = await createNamespace(this.kube, { scenario: purpose, runId: this.runId });
+    // The run checks at its end that each of these is gone, including the volumes of its claims.
+    await noteRunNamespace(this.outDir, namespace.name);
     try {
       const entry: RecordedNamespace = {
         namespace,

@@ -1,7 +1,7 @@
 import * as allure from 'allure-js-commons';
 import { inject, test as base } from 'vitest';
 import type { ClusterHandle } from '../cluster/provider.js';
-import { connect, type Kube } from '../kube/client.js';
+import { connect, transientRetries, type Kube } from '../kube/client.js';
 import type { ControllerContract } from '../kube/cluster-facts.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
 import { statusMatchesPods } from '../invariants/status.js';
@@ -82,7 +82,7 @@ export const test = base.extend<Fixtures>({
 
   /** The scenario's namespaces and recorders; deleted (without waiting) when the test is over. */
   recorded: async ({ kube }, use) => {
-    const recorded = new RecordedNamespaces(kube, inject('runId'));
+    const recorded = new RecordedNamespaces(kube, inject('runId'), inject('outDir'));
     try {
       await use(recorded);
     } finally {
@@ -95,7 +95,16 @@ export const test = base.extend<Fixtures>({
     async ({ task, recorded }, use) => {
       const started = Date.now();
       const waitedBefore = waitClock.totalMs;
+      const retriesBefore = transientRetries.length;
       await use();
+      const retries = transientRetries.slice(retriesBefore);
+      if (retries.length > 0) {
+        await allure.attachment(
+          `transient API failures retried (${retries.length})`,
+          retries.map((retry) => `${retry.at} ${retry.what}, attempt ${retry.attempt}: ${retry.error}`).join('\n'),
+          'text/plain',
+        );
+      }
       const failed = task.result?.state === 'fail' || (task.result?.errors?.length ?? 0) > 0;
       const recordings = await recorded.stopAll();
       const evidenceStarted = Date.now();

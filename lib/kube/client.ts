@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import {
   ApiException,
   AppsV1Api,
@@ -84,10 +85,53 @@ function describeApiError(error: unknown): string {
   return error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
 }
 
-/** Runs an API call; failures are rethrown with the verb, the object and the server's words. */
-export async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
+/**
+ * Failures of the infrastructure, not answers: the API server restarting or overloaded (429,
+ * 500 with an etcd leader change, 502-504) or a connection dropped on the way. Worth a retry.
+ */
+export function isTransient(error: unknown): boolean {
+  const code = statusCode(error);
+  if (code === 429 || code === 502 || code === 503 || code === 504) return true;
+  const text = `${describeApiError(error)} ${String((error as { cause?: { code?: unknown } })?.cause?.code ?? '')}`;
+  if (code === 500) return /leader changed|etcdserver|timeout|try again/i.test(text);
+  return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up|other side closed/i.test(text);
+}
+
+/** A transient failure that `call` retried: what, when, which attempt, and what the server said. */
+export interface TransientRetry {
+  readonly at: string;
+  readonly what: string;
+  readonly attempt: number;
+  readonly error: string;
+}
+
+/** Every retry this process made, so the report can show them beside the verdicts they did not touch. */
+export const transientRetries: TransientRetry[] = [];
+
+/**
+ * Runs an API call; failures are rethrown with the verb, the object and the server's words.
+ * Transient infrastructure failures are retried with p-retry (4 more attempts, 0.2 s doubling),
+ * each one logged in `transientRetries`. Verbs that are not idempotent pass `retry: false`. No
+ * assertion ever runs inside a call: what is retried is getting an answer, never a verdict.
+ */
+export async function call<T>(what: string, request: () => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
   try {
-    return await request();
+    return await pRetry(request, {
+      retries: options.retry === false ? 0 : 4,
+      minTimeout: 200,
+      factor: 2,
+      shouldRetry: ({ error }) => isTransient(error),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft > 0 && isTransient(error)) {
+          transientRetries.push({
+            at: new Date().toISOString(),
+            what,
+            attempt: attemptNumber,
+            error: describeApiError(error),
+          });
+        }
+      },
+    });
   } catch (error) {
     const wrapped = new Error(`${what} failed: ${describeApiError(error)}`, { cause: error });
     (wrapped as Error & { statusCode?: number }).statusCode = statusCode(error);

@@ -40,19 +40,23 @@ export async function createNamespace(
   options: { scenario: string; runId: string },
 ): Promise<OwnedNamespace> {
   const name = `sts-${slug(options.scenario, 48)}-${randomBytes(3).toString('hex')}`;
-  await call(`create Namespace ${name}`, () =>
-    kube.core.createNamespace({
-      body: {
-        metadata: {
-          name,
-          labels: {
-            [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-            [RUN_LABEL]: options.runId,
-            [SCENARIO_LABEL]: slug(options.scenario, 63),
+  await call(
+    `create Namespace ${name}`,
+    () =>
+      kube.core.createNamespace({
+        body: {
+          metadata: {
+            name,
+            labels: {
+              [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+              [RUN_LABEL]: options.runId,
+              [SCENARIO_LABEL]: slug(options.scenario, 63),
+            },
           },
         },
-      },
-    }),
+      }),
+    // A create retried after a lost answer could find its own namespace and fail with 409.
+    { retry: false },
   );
   return { kube, name, runId: options.runId };
 }
@@ -112,5 +116,54 @@ async function assertOwned(kube: Kube, name: string, runId: string): Promise<voi
   const labels = current.metadata?.labels ?? {};
   if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || labels[RUN_LABEL] !== runId) {
     throw new Error(`refusing to delete Namespace ${name}: it was not created by run ${runId} of this suite`);
+  }
+}
+
+/** What a run left on the cluster: its namespaces that still exist and the volumes of their claims. */
+export interface Leftovers {
+  readonly namespaces: readonly string[];
+  readonly volumes: readonly string[];
+}
+
+/**
+ * Waits until none of the run's namespaces exists and no PersistentVolume is bound to a claim of
+ * theirs (the provisioner deletes a volume after its claim; upstream's e2e waits for this too).
+ * Returns what is still there at the deadline: empty means the run left nothing behind.
+ */
+export async function waitUntilRunLeftNothing(
+  kube: Kube,
+  namespaces: readonly string[],
+  timeoutMs = 300_000,
+): Promise<Leftovers> {
+  const ours = new Set(namespaces);
+  const look = async (): Promise<Leftovers> => {
+    const existing = await call('list Namespaces', () => kube.core.listNamespace());
+    const volumes = await call('list PersistentVolumes', () => kube.core.listPersistentVolume());
+    return {
+      namespaces: existing.items.map((item) => item.metadata?.name ?? '').filter((name) => ours.has(name)),
+      volumes: volumes.items
+        .filter((volume) => ours.has(volume.spec?.claimRef?.namespace ?? ''))
+        .map(
+          (volume) =>
+            `${volume.metadata?.name} (claim ${volume.spec?.claimRef?.namespace}/${volume.spec?.claimRef?.name}, ${volume.status?.phase})`,
+        ),
+    };
+  };
+  let last: Leftovers = { namespaces: [...ours], volumes: [] };
+  try {
+    await waitFor(
+      `the run's ${ours.size} namespace(s) and their claims' volumes to be gone`,
+      async () => {
+        last = await look();
+        const left = last.namespaces.length + last.volumes.length;
+        return left === 0
+          ? { done: true, value: undefined }
+          : { done: false, observed: [...last.namespaces, ...last.volumes].join(', ') };
+      },
+      { timeoutMs, intervalMs: 2000 },
+    );
+    return { namespaces: [], volumes: [] };
+  } catch {
+    return last;
   }
 }

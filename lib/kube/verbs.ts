@@ -85,12 +85,16 @@ export async function deletePod(
   name: string,
   options: { gracePeriodSeconds?: number } = {},
 ): Promise<void> {
-  await call(`delete Pod ${namespace.name}/${name}`, () =>
-    namespace.kube.core.deleteNamespacedPod({
-      name,
-      namespace: namespace.name,
-      gracePeriodSeconds: options.gracePeriodSeconds,
-    }),
+  await call(
+    `delete Pod ${namespace.name}/${name}`,
+    () =>
+      namespace.kube.core.deleteNamespacedPod({
+        name,
+        namespace: namespace.name,
+        gracePeriodSeconds: options.gracePeriodSeconds,
+      }),
+    // A deletion retried after a lost answer would find the pod gone (404), or its replacement.
+    { retry: false },
   );
 }
 

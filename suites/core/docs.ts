@@ -6,4 +6,5 @@ export const DOCS = {
   storage: `${STATEFULSET_DOCS}#stable-storage`,
   partitions: `${STATEFULSET_DOCS}#partitions`,
   rollingUpdates: `${STATEFULSET_DOCS}#rolling-updates`,
+  status: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/#StatefulSetStatus',
 } as const;
