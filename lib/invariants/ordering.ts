@@ -56,7 +56,7 @@ export function orderedCreation(timeline: Timeline, options: { window: Window; o
       if (!health.ok) {
         findings.add(
           'created-before-predecessors-ready',
-          `${creation.pod} was created at ${describeMoment(creation.at, timeline)} while ${health.state}: expected every pod from ${set}-${start} to ${set}-${creation.ordinal - 1} Running, Ready${minReadySeconds > 0 ? `, available for ${minReadySeconds}s` : ''} and not terminating`,
+          `${creation.pod} was created at ${describeMoment(creation.at, timeline)} while ${health.state}: expected ${creation.ordinal - 1 === start ? `${set}-${start}` : `every pod from ${set}-${start} to ${set}-${creation.ordinal - 1}`} Running, Ready${minReadySeconds > 0 ? `, available for ${minReadySeconds}s` : ''} and not terminating`,
         );
       }
     }

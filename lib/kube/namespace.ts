@@ -94,7 +94,11 @@ async function namespacesOfRun(kube: Kube, runId: string): Promise<string[]> {
   const list = await call('list Namespaces of this run', () =>
     kube.core.listNamespace({ labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RUN_LABEL}=${runId}` }),
   );
-  return list.items.map((item) => item.metadata?.name ?? '').filter(Boolean);
+  // A namespace already being deleted (a scenario's teardown asked) is not left behind.
+  return list.items
+    .filter((item) => item.status?.phase !== 'Terminating')
+    .map((item) => item.metadata?.name ?? '')
+    .filter(Boolean);
 }
 
 /** Deletes every namespace a run created and, if asked, waits until they are gone; returns their names. */
