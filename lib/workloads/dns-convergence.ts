@@ -1,0 +1,116 @@
+import type { DnsObservation } from '../invariants/dns.js';
+
+/**
+ * When DNS has caught up with the pods. kubeadm runs two CoreDNS replicas, each with its own
+ * cache (the Corefile's `cache 30`), and the cluster DNS Service sends each query to either. So
+ * one matching answer through the Service proves little: the next query can reach the other
+ * replica, which still serves what it cached before the pod was recreated. DNS has converged
+ * when, in `consecutive` rounds in a row, every server (each CoreDNS pod asked directly, and the
+ * Service) answered every name with exactly the expected addresses.
+ */
+
+/** A name and the addresses it must resolve to now. */
+export interface ExpectedRecord {
+  readonly name: string;
+  readonly addresses: readonly string[];
+}
+
+/** A DNS server to ask: a CoreDNS pod by its IP, or (no address) the resolver of the client's resolv.conf. */
+export interface DnsServer {
+  /** "CoreDNS coredns-674b8bbfcf-8x2lq 10.244.0.3", "cluster DNS Service 10.96.0.10". */
+  readonly label: string;
+  /** Given to nslookup as its server; undefined: the nameserver of resolv.conf. */
+  readonly address?: string;
+}
+
+export interface ConvergenceResult {
+  /** Rounds of lookups made, the agreeing ones included. */
+  readonly rounds: number;
+  readonly consecutive: number;
+  /** When the first of the agreeing rounds in a row started (ms since the epoch): DNS had converged by then. */
+  readonly convergedAt: number;
+  /** When the last of them ended: convergence was confirmed. */
+  readonly confirmedAt: number;
+  /** Every wrong answer seen before convergence, once per server, name and answer: what a single lookup could have hit. */
+  readonly disagreements: readonly string[];
+}
+
+/** The agreement of one lookup: it expected something and got exactly that. */
+export function agrees(observation: DnsObservation): boolean {
+  const expected = [...observation.expected].sort().join(',');
+  return expected !== '' && expected === [...observation.resolved].sort().join(',');
+}
+
+const MAX_DISAGREEMENTS = 30;
+
+/** Counts agreeing rounds in a row; pure, fed one round of lookups at a time. */
+export class Convergence {
+  private rounds = 0;
+  private streak: Array<{ startedAt: number; endedAt: number }> = [];
+  private last: readonly DnsObservation[] = [];
+  private readonly seen = new Set<string>();
+  readonly disagreements: string[] = [];
+
+  constructor(readonly consecutive: number) {
+    if (!Number.isInteger(consecutive) || consecutive < 1)
+      throw new Error(`consecutive must be a whole number >= 1, not ${consecutive}`);
+  }
+
+  /** One round: every server asked every name once. A round without lookups agrees with nothing. */
+  record(startedAt: number, endedAt: number, lookups: readonly DnsObservation[]): void {
+    this.rounds++;
+    this.last = lookups;
+    if (lookups.length > 0 && lookups.every(agrees)) {
+      this.streak.push({ startedAt, endedAt });
+      return;
+    }
+    this.streak = [];
+    for (const lookup of lookups.filter((candidate) => !agrees(candidate))) {
+      const key = `${lookup.server} ${lookup.name} ${lookup.outcome}`;
+      if (this.seen.has(key) || this.disagreements.length >= MAX_DISAGREEMENTS) continue;
+      this.seen.add(key);
+      this.disagreements.push(
+        `round ${this.rounds}: ${lookup.server ?? 'default resolver'} answered ${lookup.name} with ${lookup.outcome}` +
+          ` (expected ${[...lookup.expected].sort().join(', ') || 'nothing: the pods had no IP'})`,
+      );
+    }
+  }
+
+  get converged(): boolean {
+    return this.streak.length >= this.consecutive;
+  }
+
+  result(): ConvergenceResult {
+    const first = this.streak[0];
+    const last = this.streak[this.streak.length - 1];
+    if (!this.converged || !first || !last) throw new Error(`DNS has not converged: ${this.describe()}`);
+    return {
+      rounds: this.rounds,
+      consecutive: this.consecutive,
+      convergedAt: first.startedAt,
+      confirmedAt: last.endedAt,
+      disagreements: [...this.disagreements],
+    };
+  }
+
+  /** What each server said in the last round, for a wait's "last observed". */
+  describe(): string {
+    if (this.rounds === 0) return 'no lookups yet';
+    const byServer = new Map<string, DnsObservation[]>();
+    for (const lookup of this.last) {
+      const server = lookup.server ?? 'default resolver';
+      byServer.set(server, [...(byServer.get(server) ?? []), lookup]);
+    }
+    const servers = [...byServer].map(([server, lookups]) => {
+      const wrong = lookups.filter((lookup) => !agrees(lookup));
+      if (wrong.length === 0) return `${server}: all ${lookups.length} name(s) as expected`;
+      return `${server}: ${wrong
+        .map(
+          (lookup) =>
+            `${lookup.name} -> ${lookup.outcome} (expected ${[...lookup.expected].sort().join(', ') || 'nothing: no pod IP'})`,
+        )
+        .join(', ')}`;
+    });
+    return `round ${this.rounds}, ${this.streak.length} of ${this.consecutive} agreeing round(s) in a row; ${servers.join('; ') || 'no lookups'}`;
+  }
+}
