@@ -28,6 +28,7 @@ import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/ide
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import { loadFixture } from './fixtures.js';
+import { readPodIdentity } from './pod-identity.js';
 import {
   containerEnv,
   emptyDirInsteadOfClaims,
@@ -220,14 +221,8 @@ export class WebStatefulSet {
   }
 
   /** What the controller set (spec.hostname, spec.subdomain) and what the pod makes of it (`hostname -f`). */
-  async identity(ordinal: number): Promise<PodIdentityObservation> {
-    const pod = await getPod(this.ns, this.podName(ordinal));
-    return {
-      pod: this.podName(ordinal),
-      specHostname: pod.spec?.hostname,
-      specSubdomain: pod.spec?.subdomain,
-      fqdn: (await this.run(ordinal, ['hostname', '-f'])).trim(),
-    };
+  identity(ordinal: number): Promise<PodIdentityObservation> {
+    return readPodIdentity(this.ns, this.podName(ordinal), 'web');
   }
 
   /** The marker file's content, or undefined if there is none. */
