@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DnsObservation } from '../invariants/dns.js';
-import { agrees, Convergence } from './dns-convergence.js';
+import { agrees, Convergence, convergenceNote, ipChangeNote } from './dns-convergence.js';
 
 const WEB_1 = 'web-1.web.sts-dns.svc.cluster.local';
 const WEB = 'web.sts-dns.svc.cluster.local';
@@ -35,6 +35,7 @@ describe('Convergence', () => {
       rounds: 4,
       consecutive: 3,
       convergedAt: 2400,
+      lastWrongAt: 1000,
       confirmedAt: 6100,
       disagreements: [
         `round 1: ${COREDNS_B} answered ${WEB_1} with ${OLD} (expected ${NEW})`,
@@ -86,5 +87,62 @@ describe('Convergence', () => {
 
   it('refuses a count below one', () => {
     expect(() => new Convergence(0)).toThrow(/whole number >= 1/);
+  });
+});
+
+describe('convergenceNote', () => {
+  const servers = [
+    { label: SERVICE },
+    { label: COREDNS_A, address: '10.244.0.2' },
+    { label: COREDNS_B, address: '10.244.0.3' },
+  ];
+
+  it('bounds the convergence time by the last wrong round and the first agreeing one', () => {
+    const convergence = new Convergence(3);
+    convergence.record(10_400, 11_300, round([COREDNS_B]));
+    for (const at of [11_800, 13_200, 14_600]) convergence.record(at, at + 900, round());
+    const note = convergenceNote("web-1's new pod was Ready", 10_000, convergence.result(), servers);
+    expect(note.title).toBe(
+      "DNS converged 400-1800 ms after web-1's new pod was Ready (2 wrong answer(s) before); 3 agreeing rounds in a row via 3 servers, confirmed after 5500 ms",
+    );
+    expect(note.facts).toEqual({
+      "DNS convergence after web-1's new pod was Ready (ms)": '1800',
+      "DNS convergence after web-1's new pod was Ready, lower bound (ms)": '400',
+      "DNS convergence confirmed after web-1's new pod was Ready (ms)": '5500',
+      "DNS rounds after web-1's new pod was Ready": '4',
+      "wrong DNS answers after web-1's new pod was Ready": '2',
+    });
+    expect(note.attachment?.content).toContain(`round 1: ${COREDNS_B} answered ${WEB_1} with ${OLD}`);
+    expect(note.context).toBe("DNS converged within 1800 ms after web-1's new pod was Ready");
+  });
+
+  it('says when the first round already agreed: the time is then only an upper bound', () => {
+    const convergence = new Convergence(3);
+    for (const at of [10_018, 11_400, 12_800]) convergence.record(at, at + 900, round());
+    const note = convergenceNote("web-1's new pod was Ready", 10_000, convergence.result(), servers);
+    expect(note.title).toMatch(
+      /^DNS converged within 18 ms after web-1's new pod was Ready \(the first round already agreed\)/,
+    );
+    expect(note.attachment?.content).toContain('  none');
+  });
+});
+
+describe('ipChangeNote', () => {
+  it('a new IP: the re-resolution exercised a DNS update', () => {
+    expect(ipChangeNote('web-1', '10.244.0.29', '10.244.0.33')).toMatchObject({
+      exercised: true,
+      title: "web-1's IP changed from 10.244.0.29 to 10.244.0.33: its DNS record had to follow",
+      facts: { 'web-1 IP changed': 'yes' },
+    });
+  });
+
+  it('the same IP back: says "not exercised", which is not a failure', () => {
+    const note = ipChangeNote('web-1', '10.244.0.29', '10.244.0.29');
+    expect(note.exercised).toBe(false);
+    expect(note.title).toBe(
+      'not exercised: web-1 got the same IP 10.244.0.29 back, so re-resolving its name proves nothing about DNS updating',
+    );
+    expect(note.facts['web-1 IP changed']).toBe('no: the DNS update was not exercised');
+    expect(note.context).toBe('not exercised: web-1 got the same IP 10.244.0.29 back');
   });
 });
