@@ -5,9 +5,15 @@ import { execInPod } from '../kube/exec.js';
 import { clusterReads } from '../kube/verbs.js';
 import { waitFor } from '../support/wait.js';
 import { applyFixture, type WorkloadContext } from './context.js';
-import { Convergence, type ConvergenceResult, type DnsServer, type ExpectedRecord } from './dns-convergence.js';
+import {
+  Convergence,
+  observationOf,
+  type ConvergenceResult,
+  type DnsServer,
+  type ExpectedRecord,
+} from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
-import { addressesOf, describeOutcome, parseNslookup, type LookupResult } from './nslookup.js';
+import { parseNslookup, type LookupResult } from './nslookup.js';
 
 export type { ConvergenceResult, DnsServer, ExpectedRecord } from './dns-convergence.js';
 
@@ -101,16 +107,8 @@ export class DnsClient {
     const perServer = await Promise.all(
       servers.map(async (server) => {
         const observations: DnsObservation[] = [];
-        for (const record of records) {
-          const answer = await this.lookup(record.name, server);
-          observations.push({
-            name: record.name,
-            expected: record.addresses,
-            resolved: addressesOf(answer),
-            outcome: describeOutcome(answer.outcome),
-            server: server.label,
-          });
-        }
+        for (const record of records)
+          observations.push(observationOf(record, server, await this.lookup(record.name, server)));
         return observations;
       }),
     );

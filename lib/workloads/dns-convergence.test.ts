@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dnsMatchesPods } from '../invariants/dns.js';
 import type { DnsObservation } from '../invariants/dns.js';
-import { agrees, Convergence, convergenceNote, ipChangeNote } from './dns-convergence.js';
+import { agrees, Convergence, convergenceNote, ipChangeNote, observationOf } from './dns-convergence.js';
+import { parseNslookup } from './nslookup.js';
 
 const WEB_1 = 'web-1.web.sts-dns.svc.cluster.local';
 const WEB = 'web.sts-dns.svc.cluster.local';
@@ -144,5 +147,63 @@ describe('ipChangeNote', () => {
     );
     expect(note.facts['web-1 IP changed']).toBe('no: the DNS update was not exercised');
     expect(note.context).toBe('not exercised: web-1 got the same IP 10.244.0.29 back');
+  });
+});
+
+/** busybox output recorded with one server asked by IP, namespace "rec-dns-scratch" (see nslookup.test.ts). */
+const recorded = (name: string) =>
+  readFileSync(new URL(`./testdata/busybox-1.35-nslookup-server-${name}.txt`, import.meta.url), 'utf8');
+
+describe('observationOf, from recorded busybox output to a DNS identity verdict', () => {
+  const REC = 'rec-dns-scratch';
+  const replica = { label: 'CoreDNS coredns-66bc5c9577-t29cf 10.244.0.2', address: '10.244.0.2' };
+  const other = { label: 'CoreDNS coredns-66bc5c9577-gp9pk 10.244.0.3', address: '10.244.0.3' };
+  const webOne = { name: `web-1.web.${REC}.svc.cluster.local`, addresses: ['10.244.0.11'] };
+  const api = { name: 'kubernetes.default.svc.cluster.local', addresses: ['10.96.0.1'] };
+  const observe = (record: typeof webOne, server: typeof replica, output: string) =>
+    observationOf(record, server, parseNslookup(record.name, recorded(output)));
+
+  it('a replica answering with the pod IP, and the control name: holds', () => {
+    const observation = observe(webOne, replica, 'pod');
+    expect(observation).toEqual({
+      name: webOne.name,
+      expected: ['10.244.0.11'],
+      resolved: ['10.244.0.11'],
+      outcome: '10.244.0.11',
+      server: replica.label,
+    });
+    expect(dnsMatchesPods([observation], { control: [observe(api, replica, 'control')] }).outcome).toBe('holds');
+  });
+
+  it('a replica that still has the old IP (recorded answer, newer pod IP expected): dns-answer-mismatch naming it', () => {
+    const result = dnsMatchesPods([observe({ ...webOne, addresses: ['10.244.0.33'] }, replica, 'pod')], {
+      control: [observe(api, replica, 'control')],
+    });
+    expect(result.violations).toEqual([
+      {
+        kind: 'dns-answer-mismatch',
+        message: `${webOne.name} resolved to 10.244.0.11 (asked ${replica.label}): expected 10.244.0.33`,
+      },
+    ]);
+  });
+
+  it('NXDOMAIN while the same replica answers the control name: violated', () => {
+    const nx = { name: `web-7.web.${REC}.svc.cluster.local`, addresses: ['10.244.0.50'] };
+    const result = dnsMatchesPods([observe(nx, replica, 'nxdomain')], { control: [observe(api, replica, 'control')] });
+    expect(result.outcome).toBe('violated');
+    expect(result.violations[0]?.message).toBe(
+      `${nx.name} resolved to NXDOMAIN (asked ${replica.label}): expected 10.244.0.50`,
+    );
+  });
+
+  it('NXDOMAIN while the control lookup of that server went unanswered: inconclusive', () => {
+    const nx = { name: `web-7.web.${REC}.svc.cluster.local`, addresses: ['10.244.0.50'] };
+    const result = dnsMatchesPods([observe(nx, replica, 'nxdomain'), observe(nx, other, 'nxdomain')], {
+      control: [observe(api, replica, 'control'), observe(api, other, 'unreachable')],
+    });
+    expect(result.outcome).toBe('inconclusive');
+    expect(result.unobserved).toEqual([
+      `the control name ${api.name} resolved to no DNS server reachable (asked ${other.label}): expected 10.96.0.1; DNS is not answering as it must, so what it says of the pods proves nothing`,
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { DnsObservation } from '../invariants/dns.js';
+import { addressesOf, describeOutcome, type LookupResult } from './nslookup.js';
 
 /**
  * When DNS has caught up with the pods. kubeadm runs two CoreDNS replicas and the cluster DNS
@@ -37,6 +38,17 @@ export interface ConvergenceResult {
   readonly confirmedAt: number;
   /** Every wrong answer seen before convergence, once per server, name and answer: what a single lookup could have hit. */
   readonly disagreements: readonly string[];
+}
+
+/** What one lookup of a record via a server saw, for the DNS identity check. */
+export function observationOf(record: ExpectedRecord, server: DnsServer, answer: LookupResult): DnsObservation {
+  return {
+    name: record.name,
+    expected: record.addresses,
+    resolved: addressesOf(answer),
+    outcome: describeOutcome(answer.outcome),
+    server: server.label,
+  };
 }
 
 /** The agreement of one lookup: it expected something and got exactly that. */
