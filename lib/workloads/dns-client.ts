@@ -31,9 +31,10 @@ const CORE_DNS_READY_DEADLINE_MS = 120_000;
  * - `-type=a` asks for the A record only; without it busybox also asks for AAAA and prints
  *   "Can't find ...: No answer" for the missing IPv6 record next to a good IPv4 answer.
  * - The exit code is ignored (see nslookup.ts); the printed answer is parsed instead.
- * - Negative answers are cached by CoreDNS, so a name is only looked up once the pod behind it
- *   is Ready and published; scenarios never probe a name that does not exist yet unless the
- *   point is that it must not resolve.
+ * - Negative answers may be cached by CoreDNS (where its Corefile caches cluster names; kubeadm
+ *   1.34's exempts cluster.local), so a name is only looked up once the pod behind it is Ready
+ *   and published; scenarios never probe a name that does not exist yet unless the point is that
+ *   it must not resolve.
  * - `nslookup -type=a NAME SERVER` asks that server only: how each CoreDNS replica is asked
  *   directly, past the Service that would pick one at random.
  */
