@@ -62,6 +62,17 @@ export interface Scenario extends WorkloadContext {
   expectHolds(result: Verdict | Declared): Promise<void>;
   /** Negative controls: asserts the invariant reports these violation kinds (not only absences, not inconclusive). */
   expectViolated(result: Verdict | Declared, kinds: readonly ViolationKind[]): Promise<void>;
+  /**
+   * A fact the report shows beside the verdicts, not a check: a measurement ("DNS converged in
+   * 2.1 s") or a caveat ("not exercised: ..."). A step of this title with the facts as its
+   * parameters, the same facts as test parameters (left out of the history id, so a measurement
+   * does not make every run a new test), and the attachment if given.
+   */
+  note(
+    title: string,
+    facts: Readonly<Record<string, string>>,
+    attachment?: { name: string; content: string },
+  ): Promise<void>;
   /** Report labels: what part of the StatefulSet contract this proves, and where it is documented. */
   about(labels: { feature: string; docs: string; negativeControl?: boolean }): Promise<void>;
   /** This scenario tampers with a StatefulSet's status on purpose: the automatic status check leaves it out. */
@@ -216,6 +227,16 @@ export const test = base.extend<Fixtures>({
             assertViolatedWith(verdict, kinds, `StatefulSet in ${main.namespace.name}`);
           },
         );
+      },
+      async note(title, facts, attachment) {
+        recorded.mark(title);
+        await allure.step(title, async (context) => {
+          for (const [name, value] of Object.entries(facts)) {
+            await context.parameter(name, value);
+            await allure.parameter(name, value, { excluded: true });
+          }
+          if (attachment) await allure.attachment(attachment.name, attachment.content, 'text/plain');
+        });
       },
       async about({ feature, docs, negativeControl }) {
         await allure.epic('StatefulSet');

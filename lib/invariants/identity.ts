@@ -3,9 +3,11 @@ import { Findings, type Verdict } from './verdict.js';
 /**
  * Stable network identity, as the controller sets it: newStatefulSetPod (stateful_set_utils.go,
  * updateIdentity) gives every pod `spec.hostname` = its name and `spec.subdomain` =
- * `spec.serviceName`, which is what makes the kubelet write `<pod>.<service>.<namespace>.svc.<domain>`
- * into the pod's /etc/hosts, so `hostname -f` prints it. (The kubelet sets a pod's hostname to its
- * name for any pod, so `hostname` alone proves nothing.)
+ * `spec.serviceName`. That is what makes the kubelet write
+ * `<podIP>\t<pod>.<service>.<namespace>.svc.<domain>\t<pod>` into the pod's /etc/hosts (without a
+ * subdomain the line is only `<podIP>\t<pod>`), so inside the pod the FQDN of its hostname is
+ * `<pod>.<service>.<namespace>.svc.<domain>`. (The kubelet sets a pod's hostname to its name for
+ * any pod, so `hostname` alone proves nothing.) How the FQDN is read: lib/workloads/pod-identity.ts.
  */
 
 export interface PodIdentityObservation {
@@ -13,8 +15,10 @@ export interface PodIdentityObservation {
   /** spec.hostname and spec.subdomain as the API server has them. */
   readonly specHostname?: string;
   readonly specSubdomain?: string;
-  /** What `hostname -f` printed inside the pod. */
+  /** What `hostname -f` printed inside the pod; undefined if it failed. */
   readonly fqdn?: string;
+  /** For the message: the /etc/hosts line `hostname -f` read, or why it failed. */
+  readonly fqdnNote?: string;
 }
 
 export interface ExpectedIdentity {
@@ -50,7 +54,7 @@ export function podIdentity(observations: readonly PodIdentityObservation[], exp
     if (seen.fqdn !== fqdn) {
       findings.add(
         'fqdn-mismatch',
-        `\`hostname -f\` in Pod ${expected.namespace}/${pod} printed ${JSON.stringify(seen.fqdn ?? null)}: expected ${JSON.stringify(fqdn)}`,
+        `\`hostname -f\` in Pod ${expected.namespace}/${pod} printed ${JSON.stringify(seen.fqdn ?? null)}${seen.fqdnNote ? ` (${seen.fqdnNote})` : ''}: expected ${JSON.stringify(fqdn)}`,
       );
     }
   }

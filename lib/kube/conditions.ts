@@ -26,7 +26,7 @@ export function isPodReady(pod: V1Pod | undefined): boolean {
   );
 }
 
-function isRunningAndReady(pod: V1Pod | undefined): boolean {
+export function isRunningAndReady(pod: V1Pod | undefined): boolean {
   return pod?.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata?.deletionTimestamp;
 }
 

@@ -144,4 +144,16 @@ export const clusterReads = {
     (await call('list Pods in all namespaces', () => kube.core.listPodForAllNamespaces())).items,
   storageClasses: async (kube: OwnedNamespace['kube']) =>
     (await call('list StorageClasses', () => kube.storage.listStorageClass())).items,
+  /** The cluster DNS pods (kubeadm's CoreDNS keeps the kube-dns label), to ask each replica directly. Read only. */
+  clusterDnsPods: async (kube: OwnedNamespace['kube']) =>
+    (
+      await call('list Pods in kube-system (k8s-app=kube-dns)', () =>
+        kube.core.listNamespacedPod({ namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' }),
+      )
+    ).items,
+  /** default/kubernetes, the API server's Service: a name every cluster DNS must resolve. Read only. */
+  apiServerService: (kube: OwnedNamespace['kube']) =>
+    call('read Service default/kubernetes', () =>
+      kube.core.readNamespacedService({ name: 'kubernetes', namespace: 'default' }),
+    ),
 };

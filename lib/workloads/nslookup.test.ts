@@ -39,6 +39,50 @@ describe('parseNslookup on recorded busybox output', () => {
   });
 });
 
+/** Output recorded from the same busybox, asking one server by IP as `nslookup -type=a NAME SERVER`, namespace "rec-dns-scratch". */
+describe('parseNslookup on recorded busybox output, one server asked by IP', () => {
+  const SCRATCH = 'rec-dns-scratch';
+
+  it('names the CoreDNS pod that answered, not the cluster DNS Service', () => {
+    expect(parseNslookup(`web-1.web.${SCRATCH}.svc.cluster.local`, recorded('server-pod'))).toEqual({
+      name: `web-1.web.${SCRATCH}.svc.cluster.local`,
+      server: '10.244.0.2',
+      outcome: { kind: 'answer', addresses: ['10.244.0.11'] },
+    });
+  });
+
+  it('the headless Service via one replica: every ready pod, sorted', () => {
+    expect(parseNslookup(`web.${SCRATCH}.svc.cluster.local`, recorded('server-service'))).toEqual({
+      name: `web.${SCRATCH}.svc.cluster.local`,
+      server: '10.244.0.3',
+      outcome: { kind: 'answer', addresses: ['10.244.0.8', '10.244.0.11', '10.244.0.13'] },
+    });
+  });
+
+  it('the control name kubernetes.default: the API server Service', () => {
+    expect(parseNslookup('kubernetes.default.svc.cluster.local', recorded('server-control')).outcome).toEqual({
+      kind: 'answer',
+      addresses: ['10.96.0.1'],
+    });
+  });
+
+  it('a name without a record: NXDOMAIN from that replica', () => {
+    expect(parseNslookup(`web-7.web.${SCRATCH}.svc.cluster.local`, recorded('server-nxdomain'))).toEqual({
+      name: `web-7.web.${SCRATCH}.svc.cluster.local`,
+      server: '10.244.0.2',
+      outcome: { kind: 'nxdomain' },
+    });
+  });
+
+  it('an IP where no DNS server listens: unreachable after 5 s, on stdout, and no server line', () => {
+    expect(parseNslookup(`web-1.web.${SCRATCH}.svc.cluster.local`, recorded('server-unreachable'))).toEqual({
+      name: `web-1.web.${SCRATCH}.svc.cluster.local`,
+      server: undefined,
+      outcome: { kind: 'unreachable' },
+    });
+  });
+});
+
 const NAME = 'web-0.web.sts-dns.svc.cluster.local';
 
 // Synthetic variants of the same shapes, for cases a healthy cluster does not produce on demand.

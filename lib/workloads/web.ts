@@ -27,7 +27,9 @@ import {
 import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
 import { applyFixture, type WorkloadContext } from './context.js';
+import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
+import { readPodIdentity } from './pod-identity.js';
 import {
   containerEnv,
   emptyDirInsteadOfClaims,
@@ -103,6 +105,22 @@ export class WebStatefulSet {
 
   serviceDnsName(clusterDomain = 'cluster.local'): string {
     return `${this.serviceName}.${this.ns.name}.svc.${clusterDomain}`;
+  }
+
+  /**
+   * What DNS must answer now: each pod's name its current IP, the headless Service every IP of
+   * the listed pods (all of them Ready when a scenario asks). A pod without an IP expects nothing,
+   * which no answer matches.
+   */
+  async dnsRecords(ordinals: readonly number[]): Promise<ExpectedRecord[]> {
+    const ips = await Promise.all(ordinals.map((ordinal) => this.podIp(ordinal)));
+    return [
+      ...ordinals.map((ordinal, index) => ({
+        name: this.podDnsName(ordinal),
+        addresses: ips[index] ? [ips[index]] : [],
+      })),
+      { name: this.serviceDnsName(), addresses: ips.filter((ip): ip is string => Boolean(ip)) },
+    ];
   }
 
   // --- waiting -------------------------------------------------------------------------------
@@ -220,14 +238,8 @@ export class WebStatefulSet {
   }
 
   /** What the controller set (spec.hostname, spec.subdomain) and what the pod makes of it (`hostname -f`). */
-  async identity(ordinal: number): Promise<PodIdentityObservation> {
-    const pod = await getPod(this.ns, this.podName(ordinal));
-    return {
-      pod: this.podName(ordinal),
-      specHostname: pod.spec?.hostname,
-      specSubdomain: pod.spec?.subdomain,
-      fqdn: (await this.run(ordinal, ['hostname', '-f'])).trim(),
-    };
+  identity(ordinal: number): Promise<PodIdentityObservation> {
+    return readPodIdentity(this.ns, this.podName(ordinal), 'web');
   }
 
   /** The marker file's content, or undefined if there is none. */

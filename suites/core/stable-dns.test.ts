@@ -3,45 +3,35 @@
  * ordinal of the Pod." "A StatefulSet can use a Headless Service to control the domain of its
  * Pods ... As each Pod is created, it gets a matching DNS subdomain, taking the form:
  * $(podname).$(governing service domain)". Looked up the way the docs' DNS debugging guide does:
- * busybox nslookup from a pod (quirks handled in lib/workloads/dns-client.ts).
+ * busybox nslookup from a pod (quirks handled in lib/workloads/dns-client.ts), via every DNS
+ * server a pod can reach: the cluster DNS Service and each CoreDNS replica asked directly, since
+ * each replica answers from its own state (lib/workloads/dns-convergence.ts).
  */
-import { dnsMatchesPods, type DnsObservation } from '../../lib/invariants/dns.js';
+import { dnsMatchesPods } from '../../lib/invariants/dns.js';
 import { podIdentity } from '../../lib/invariants/identity.js';
-import { describe, test } from '../../lib/harness/scenario.js';
-import { DnsClient } from '../../lib/workloads/dns-client.js';
-import { addressesOf, describeOutcome } from '../../lib/workloads/nslookup.js';
+import { describe, test, type Scenario } from '../../lib/harness/scenario.js';
+import { DnsClient, type DnsServer, type ExpectedRecord } from '../../lib/workloads/dns-client.js';
+import { convergenceNote, ipChangeNote, type ReportNote } from '../../lib/workloads/dns-convergence.js';
+import { LookalikePods } from '../../lib/workloads/lookalike-pods.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { DOCS } from './docs.js';
 
 const ORDINALS = [0, 1, 2];
+/** Agreeing rounds in a row before DNS counts as converged: with two replicas, one lucky answer is likely. */
+const CONSECUTIVE = 3;
 
-/** One lookup per pod name and one of the headless Service, against the pods' current IPs. */
-async function lookUpEveryName(web: WebStatefulSet, dns: DnsClient): Promise<DnsObservation[]> {
-  const observations: DnsObservation[] = [];
-  const ips: string[] = [];
-  for (const ordinal of ORDINALS) {
-    const ip = await web.podIp(ordinal);
-    if (ip) ips.push(ip);
-    const answer = await dns.lookup(web.podDnsName(ordinal));
-    observations.push({
-      name: answer.name,
-      expected: ip ? [ip] : [],
-      resolved: addressesOf(answer),
-      outcome: describeOutcome(answer.outcome),
-    });
-  }
-  const service = await dns.lookup(web.serviceDnsName());
-  observations.push({
-    name: service.name,
-    expected: ips,
-    resolved: addressesOf(service),
-    outcome: describeOutcome(service.outcome),
-  });
-  return observations;
+/** Every pod name and the Service via every server, and the control name via every server. */
+async function lookUpEverything(web: WebStatefulSet, dns: DnsClient, servers: DnsServer[], control: ExpectedRecord) {
+  return {
+    observations: await dns.lookUpAll(await web.dnsRecords(ORDINALS), servers),
+    control: await dns.lookUpAll([control], servers),
+  };
 }
 
-async function readIdentities(web: WebStatefulSet) {
-  return Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal)));
+/** A fact beside the verdicts: a step of its title, its facts as parameters; its short form goes into `checked`. */
+async function report(scenario: Scenario, note: ReportNote): Promise<string> {
+  await scenario.note(note.title, note.facts, note.attachment);
+  return note.context;
 }
 
 describe('stable network identity', () => {
@@ -53,40 +43,83 @@ describe('stable network identity', () => {
       WebStatefulSet.deploy(scenario, { replicas: 3 }),
     );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
+    // Convergence is timed from when the suite saw the pods Ready (it polls every 500 ms).
+    const allReadyAt = Date.now();
     const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
       DnsClient.deploy(scenario),
     );
+    const servers = await scenario.step(
+      'find the DNS servers a pod reaches: the cluster DNS Service and every CoreDNS pod (read from kube-system)',
+      () => dns.servers(),
+    );
+    const control = await scenario.step(
+      'read the control name: kubernetes.default must resolve to the API server Service on any working DNS',
+      () => dns.controlRecord(),
+    );
 
+    // The records were just published: wait until no server still answers from before.
+    const first = await scenario.step(
+      `wait until every server answers every pod name and the Service as expected ${CONSECUTIVE} rounds in a row`,
+      () => dns.waitUntilConverged(() => web.dnsRecords(ORDINALS), servers, { consecutive: CONSECUTIVE }),
+    );
+    const firstContext = await report(
+      scenario,
+      convergenceNote('web had 3 Ready replicas', allReadyAt, first, servers),
+    );
+    const initial = await scenario.step('look up every name via every server, and the control name', () =>
+      lookUpEverything(web, dns, servers, control),
+    );
     await scenario.expectHolds(
-      dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
+      dnsMatchesPods(initial.observations, { control: initial.control, context: firstContext }),
     );
     await scenario.expectHolds(
       podIdentity(
-        await scenario.step("read every pod's identity", () => readIdentities(web)),
+        await scenario.step("read every pod's identity", () =>
+          Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal))),
+        ),
         web.expectedIdentity(ORDINALS),
       ),
     );
 
-    const oldUid = await scenario.step('delete web-1', () => web.deletePod(1));
-    await scenario.step('web-1 is recreated and Ready', async () => {
-      await web.waitPodGone(1, oldUid);
-      await web.waitPodReady(1);
+    const before = await scenario.step("note web-1's IP and UID", async () => ({
+      ip: (await web.podIp(1)) ?? 'none',
+      uid: (await web.podUid(1)) ?? '',
+    }));
+    await scenario.step('delete web-1', () => web.deletePod(1));
+    const recreated = await scenario.step('web-1 is recreated and Ready', async () => {
+      await web.waitPodGone(1, before.uid);
+      const pod = await web.waitPodReady(1);
+      return { readyAt: Date.now(), ip: pod.status?.podIP ?? 'none' };
     });
-    await scenario.step("web-1's name converges to the new pod's IP (CoreDNS cache)", async () => {
-      await dns.waitUntilResolves(web.podDnsName(1), [(await web.podIp(1)) as string]);
-    });
+    const ipContext = await report(scenario, ipChangeNote('web-1', before.ip, recreated.ip));
+
+    const second = await scenario.step(
+      `wait until every server answers web-1's name and the Service with the new pod's IP ${CONSECUTIVE} rounds in a row`,
+      () => dns.waitUntilConverged(() => web.dnsRecords(ORDINALS), servers, { consecutive: CONSECUTIVE }),
+    );
+    const secondContext = await report(
+      scenario,
+      convergenceNote("web-1's new pod was Ready", recreated.readyAt, second, servers),
+    );
+    const again = await scenario.step('look up every name again via every server, and the control name', () =>
+      lookUpEverything(web, dns, servers, control),
+    );
     await scenario.expectHolds(
-      dnsMatchesPods(await scenario.step('look up every name again', () => lookUpEveryName(web, dns))),
+      dnsMatchesPods(again.observations, { control: again.control, context: `${secondContext}; ${ipContext}` }),
     );
     await scenario.expectHolds(
       podIdentity(
-        await scenario.step("read every pod's identity again", () => readIdentities(web)),
+        await scenario.step("read every pod's identity again", () =>
+          Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal))),
+        ),
         web.expectedIdentity(ORDINALS),
       ),
     );
   });
 
-  test('negative control: without the headless Service, the same lookups report violations', async ({ scenario }) => {
+  test('negative control: without the headless Service, the pod names and the Service do not resolve while DNS answers the control name', async ({
+    scenario,
+  }) => {
     await scenario.about({ feature: 'Stable network identity', docs: DOCS.identity, negativeControl: true });
     const web = await scenario.step('apply web with 3 replicas but no headless Service', () =>
       WebStatefulSet.deploy(scenario, { replicas: 3, headlessService: false }),
@@ -95,9 +128,41 @@ describe('stable network identity', () => {
     const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
       DnsClient.deploy(scenario),
     );
+    const servers = await scenario.step(
+      'find the DNS servers a pod reaches: the cluster DNS Service and every CoreDNS pod (read from kube-system)',
+      () => dns.servers(),
+    );
+    const control = await scenario.step(
+      'read the control name: kubernetes.default must resolve to the API server Service on any working DNS',
+      () => dns.controlRecord(),
+    );
+    // No convergence wait: there is nothing to converge to. If DNS does not answer the control
+    // name, the verdict is inconclusive and this control fails rather than pass on a DNS outage.
+    const lookups = await scenario.step('look up every name via every server, and the control name', () =>
+      lookUpEverything(web, dns, servers, control),
+    );
+    await scenario.expectViolated(dnsMatchesPods(lookups.observations, { control: lookups.control }), [
+      'dns-answer-mismatch',
+    ]);
+  });
+
+  test('negative control: bare pods named web-0..web-2 behind the same headless Service, made by no StatefulSet, have no stable identity', async ({
+    scenario,
+  }) => {
+    await scenario.about({ feature: 'Stable network identity', docs: DOCS.identity, negativeControl: true });
+    const pods = await scenario.step(
+      'apply three bare pods web-0..web-2 and the headless Service web, without a StatefulSet',
+      () => LookalikePods.deploy(scenario),
+    );
+    await scenario.step('the three pods are Ready', () => pods.waitReady());
     await scenario.expectViolated(
-      dnsMatchesPods(await scenario.step('look up every pod name and the Service', () => lookUpEveryName(web, dns))),
-      ['dns-answer-mismatch'],
+      podIdentity(
+        await scenario.step("read every pod's identity", () =>
+          Promise.all(ORDINALS.map((ordinal) => pods.identity(ordinal))),
+        ),
+        pods.expectedIdentity(ORDINALS),
+      ),
+      ['hostname-mismatch', 'subdomain-mismatch', 'fqdn-mismatch'],
     );
   });
 });
