@@ -12,6 +12,7 @@ describe('discoverScenarios', () => {
       'ordered-creation',
       'partition',
       'reverse-termination',
+      'rolling-update',
       'stable-dns',
       'storage-reattachment',
     ]);
