@@ -26,7 +26,11 @@ describe('storageReattached', () => {
   it('holds when the new pod mounts the same claim, bound to the same volume, and reads the marker', () => {
     const result = storageReattached(before, after);
     expect(result).toMatchObject({ outcome: 'holds', holds: true, violations: [] });
-    expect(result.checked).toMatch(/data-web-1 .*pvc-5f1c .*sts-dev-worker/);
+    expect(result.checked).toBe(
+      'web-1: pod uid aaaa1111 -> bbbb2222; claim data-web-1 (uid cccc1111) before and after; ' +
+        'PersistentVolume pvc-5f1c (uid vvvv1111, sts-dev-worker:/var/local-path-provisioner/pvc-5f1c_ns_data-web-1) before and after; ' +
+        'marker "web-1-8f3a" before and after',
+    );
   });
 
   it('reports data-lost when the marker is gone or different; an emptyDir pod adds only the absent claim', () => {

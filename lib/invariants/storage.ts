@@ -74,10 +74,7 @@ export function storageReattached(before: StorageIdentity, after: StorageIdentit
       );
     }
   }
-  return findings.verdict(
-    'storage reattachment',
-    `${pod}: uid ${short(before.podUid)} -> ${short(after.podUid)}, ${describeClaim(had)} -> ${describeClaim(has)}`,
-  );
+  return findings.verdict('storage reattachment', describeChecked(before, after));
 }
 
 function short(uid: string): string {
@@ -85,8 +82,23 @@ function short(uid: string): string {
 }
 
 function describeClaim(claim: StorageIdentity['claim']): string {
-  if (!claim) return 'no claim';
-  return `claim ${claim.name} (uid ${short(claim.uid)}, ${claim.volume ? describeVolume(claim.volume) : 'unbound'})`;
+  return claim ? `claim ${claim.name} (uid ${short(claim.uid)})` : 'no claim';
+}
+
+/** What was compared, each thing once if it stayed the same: "web-1: pod uid a -> b; claim ... before and after; ...". */
+function describeChecked(before: StorageIdentity, after: StorageIdentity): string {
+  const pair = (was: string, is: string) => (was === is ? `${was} before and after` : `${was} -> ${is}`);
+  const volumeOf = (claim: StorageIdentity['claim']) =>
+    claim?.volume ? describeVolume(claim.volume) : claim ? 'no bound volume' : undefined;
+  const [wasVolume, isVolume] = [volumeOf(before.claim), volumeOf(after.claim)];
+  const parts = [
+    `pod uid ${short(before.podUid)} -> ${short(after.podUid)}`,
+    pair(describeClaim(before.claim), describeClaim(after.claim)),
+  ];
+  if (wasVolume || isVolume) parts.push(pair(wasVolume ?? 'no claim', isVolume ?? 'no claim'));
+  const marker = (identity: StorageIdentity) => `marker ${JSON.stringify(identity.marker ?? null)}`;
+  parts.push(pair(marker(before), marker(after)));
+  return `${after.pod}: ${parts.join('; ')}`;
 }
 
 function describeVolume(volume: VolumeIdentity): string {
