@@ -28,8 +28,14 @@ export interface StorageIdentity {
 
 /**
  * After a pod was recreated, its replacement reads the marker written before (`data-lost`
- * otherwise), from the same claim (`claim-changed`), bound to the same PersistentVolume: same
- * UID, node and path (`volume-changed`). Both sides must have a bound claim to compare.
+ * otherwise), from the same claim (`claim-changed`: another UID, or a claim on one side only),
+ * bound to the same PersistentVolume object: same UID, node and path, read from the
+ * PersistentVolume itself before and after (`volume-changed`). The claim's volumeName alone
+ * would not do: it is immutable once bound and says nothing about the object behind it.
+ *
+ * What cannot be compared is an absence (`no-observations`), never a match: no marker before,
+ * no claim on either side, or a claim not bound to a volume on either side. So a positive
+ * scenario fails on it, and no negative control can pass on it alone.
  */
 export function storageReattached(before: StorageIdentity, after: StorageIdentity): Verdict {
   const findings = new Findings();
@@ -42,31 +48,59 @@ export function storageReattached(before: StorageIdentity, after: StorageIdentit
   } else if (after.marker !== before.marker) {
     findings.add(
       'data-lost',
-      `Pod ${pod} (uid ${after.podUid.slice(0, 8)}) reads ${JSON.stringify(after.marker ?? null)} from its data volume: expected ${JSON.stringify(before.marker)}, written before it was recreated`,
+      `Pod ${pod} (uid ${short(after.podUid)}) reads ${JSON.stringify(after.marker ?? null)} from its data volume: expected ${JSON.stringify(before.marker)}, written before it was recreated`,
     );
   }
-  if (before.claim && after.claim) {
-    if (before.claim.name !== after.claim.name || before.claim.uid !== after.claim.uid) {
-      findings.add(
-        'claim-changed',
-        `Pod ${pod} mounts claim ${after.claim.name} (uid ${after.claim.uid.slice(0, 8)}): expected ${before.claim.name} (uid ${before.claim.uid.slice(0, 8)})`,
-      );
+  const [had, has] = [before.claim, after.claim];
+  if (!had && !has) {
+    findings.add('no-observations', `Pod ${pod} mounts no claim, before or after it was recreated: nothing to compare`);
+  } else if (!had || !has) {
+    findings.add(
+      'claim-changed',
+      `Pod ${pod} mounts ${describeClaim(has)}: expected ${describeClaim(had)}, as before it was recreated`,
+    );
+  } else {
+    if (had.name !== has.name || had.uid !== has.uid) {
+      findings.add('claim-changed', `Pod ${pod} mounts ${describeClaim(has)}: expected ${describeClaim(had)}`);
     }
-    const [was, is] = [before.claim.volume, after.claim.volume];
+    const [was, is] = [had.volume, has.volume];
     if (!was || !is) {
-      findings.add(
-        'no-observations',
-        `claim ${after.claim.name} was not bound ${!was ? 'before' : 'after'}: no volume to compare`,
-      );
+      const when = !was && !is ? 'before or after' : !was ? 'before' : 'after';
+      findings.add('no-observations', `claim ${has.name} was not bound to a volume ${when}: no volume to compare`);
     } else if (was.uid !== is.uid || was.location !== is.location || was.node !== is.node) {
       findings.add(
         'volume-changed',
-        `claim ${after.claim.name} is bound to ${is.name} (uid ${is.uid.slice(0, 8)}, ${is.node ?? 'any node'}:${is.location ?? '?'}): expected ${was.name} (uid ${was.uid.slice(0, 8)}, ${was.node ?? 'any node'}:${was.location ?? '?'})`,
+        `claim ${has.name} is bound to ${describeVolume(is)}: expected ${describeVolume(was)}`,
       );
     }
   }
-  return findings.verdict(
-    'storage reattachment',
-    `${pod}: uid ${before.podUid.slice(0, 8)} -> ${after.podUid.slice(0, 8)}, claim ${after.claim?.name ?? 'none'}`,
-  );
+  return findings.verdict('storage reattachment', describeChecked(before, after));
+}
+
+function short(uid: string): string {
+  return uid.slice(0, 8);
+}
+
+function describeClaim(claim: StorageIdentity['claim']): string {
+  return claim ? `claim ${claim.name} (uid ${short(claim.uid)})` : 'no claim';
+}
+
+/** What was compared, each thing once if it stayed the same: "web-1: pod uid a -> b; claim ... before and after; ...". */
+function describeChecked(before: StorageIdentity, after: StorageIdentity): string {
+  const pair = (was: string, is: string) => (was === is ? `${was} before and after` : `${was} -> ${is}`);
+  const volumeOf = (claim: StorageIdentity['claim']) =>
+    claim?.volume ? describeVolume(claim.volume) : claim ? 'no bound volume' : undefined;
+  const [wasVolume, isVolume] = [volumeOf(before.claim), volumeOf(after.claim)];
+  const parts = [
+    `pod uid ${short(before.podUid)} -> ${short(after.podUid)}`,
+    pair(describeClaim(before.claim), describeClaim(after.claim)),
+  ];
+  if (wasVolume || isVolume) parts.push(pair(wasVolume ?? 'no claim', isVolume ?? 'no claim'));
+  const marker = (identity: StorageIdentity) => `marker ${JSON.stringify(identity.marker ?? null)}`;
+  parts.push(pair(marker(before), marker(after)));
+  return `${after.pod}: ${parts.join('; ')}`;
+}
+
+function describeVolume(volume: VolumeIdentity): string {
+  return `PersistentVolume ${volume.name} (uid ${short(volume.uid)}, ${volume.node ?? 'any node'}:${volume.location ?? '?'})`;
 }

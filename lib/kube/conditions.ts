@@ -1,7 +1,7 @@
-import type { V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import { holdsFor, waitFor } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findPod, getClaim, getStatefulSet } from './verbs.js';
+import { findClaim, findPod, findVolume, getClaim, getStatefulSet } from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -16,6 +16,10 @@ const DEADLINES = {
   rollout: 420_000,
   podGone: 120_000,
   claimBound: 120_000,
+  /** Pods of a scale-down gone and the garbage collector done with the claims they owned. */
+  claimsGone: 180_000,
+  /** A provisioner removing a released volume's data and then the PersistentVolume (local-path: a helper pod). */
+  volumeReclaimed: 180_000,
   /** A rollout or scale in which nothing changed for this long is stuck, whatever its deadline. */
   noProgress: 150_000,
 } as const;
@@ -206,6 +210,79 @@ export function claimBound(
       return claim.status?.phase === 'Bound'
         ? { done: true, value: claim }
         : { done: false, observed: `phase ${claim.status?.phase}` };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+function describeClaim(claim: V1PersistentVolumeClaim): string {
+  const deleting = claim.metadata?.deletionTimestamp
+    ? `, deleting (finalizers ${claim.metadata.finalizers?.join(', ') || 'none'})`
+    : '';
+  const owners = claim.metadata?.ownerReferences?.map((owner) => `${owner.kind}/${owner.name}`).join(', ');
+  return `${claim.status?.phase ?? 'no phase'}${deleting}${owners ? `, owned by ${owners}` : ''} (uid ${claim.metadata?.uid?.slice(0, 8)})`;
+}
+
+/**
+ * No pod of these names, and none of the claims they mounted (by UID: a new claim of the same
+ * name counts as gone): what a scale-down with `whenScaled: Delete` ends with. The claims go
+ * after their pods, through the garbage collector, so the wait says which of them is left.
+ */
+export function podsAndClaimsGone(
+  namespace: OwnedNamespace,
+  ordinals: ReadonlyArray<{ pod: string; claim: string; claimUid?: string }>,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `Pods ${ordinals.map((entry) => entry.pod).join(', ')} and their claims in ${namespace.name} to be gone`,
+    async () => {
+      const left: string[] = [];
+      for (const { pod: podName, claim: claimName, claimUid } of ordinals) {
+        const pod = await findPod(namespace, podName);
+        if (pod) left.push(`Pod ${podName}: ${describePod(pod)}`);
+        const claim = await findClaim(namespace, claimName);
+        if (claim && (claimUid === undefined || claim.metadata?.uid === claimUid))
+          left.push(`PersistentVolumeClaim ${claimName}: ${describeClaim(claim)}`);
+      }
+      return left.length === 0 ? { done: true, value: undefined } : { done: false, observed: left.join('; ') };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/**
+ * These PersistentVolumes (by UID) no longer exist: their provisioner reclaimed them after their
+ * claims were deleted, so nothing the suite caused stays behind in the cluster. Read only. A
+ * volume whose reclaim policy is not Delete stays Released until someone deletes it, which the
+ * suite never does to a cluster-scoped object: the wait says so at once.
+ */
+export function volumesReclaimed(
+  kube: OwnedNamespace['kube'],
+  volumes: ReadonlyArray<{ name: string; uid: string }>,
+  timeoutMs: number = DEADLINES.volumeReclaimed,
+): Promise<void> {
+  const describeVolume = (volume: V1PersistentVolume) =>
+    `${volume.status?.phase ?? 'no phase'}, reclaimPolicy ${volume.spec?.persistentVolumeReclaimPolicy}${volume.metadata?.deletionTimestamp ? ', deleting' : ''}`;
+  return waitFor(
+    `PersistentVolumes ${volumes.map((volume) => volume.name).join(', ')} to be reclaimed and gone`,
+    async () => {
+      const left: V1PersistentVolume[] = [];
+      for (const { name, uid } of volumes) {
+        const volume = await findVolume(kube, name);
+        if (volume && volume.metadata?.uid === uid) left.push(volume);
+      }
+      if (left.length === 0) return { done: true, value: undefined };
+      const kept = left.filter((volume) => volume.spec?.persistentVolumeReclaimPolicy !== 'Delete');
+      return {
+        done: false,
+        observed: left
+          .map((volume) => `PersistentVolume ${volume.metadata?.name}: ${describeVolume(volume)}`)
+          .join('; '),
+        impossible:
+          kept.length > 0
+            ? `${kept.map((volume) => volume.metadata?.name).join(', ')} ${kept.length === 1 ? 'has' : 'have'} reclaimPolicy ${kept[0]?.spec?.persistentVolumeReclaimPolicy}, not Delete`
+            : undefined,
+      };
     },
     { timeoutMs, intervalMs: 500 },
   );

@@ -104,9 +104,32 @@ export function getClaim(namespace: OwnedNamespace, name: string): Promise<V1Per
   );
 }
 
-/** A PersistentVolume (cluster-scoped): read only, to prove which volume a claim of the suite's is bound to. */
+/** The claim, or undefined if there is none of that name. */
+export async function findClaim(namespace: OwnedNamespace, name: string): Promise<V1PersistentVolumeClaim | undefined> {
+  try {
+    return await namespace.kube.core.readNamespacedPersistentVolumeClaim({ name, namespace: namespace.name });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * PersistentVolumes are cluster-scoped and made by a provisioner, not by the suite: they are only
+ * ever read, to prove which volume a claim of the suite's is bound to and that it went away.
+ */
 export function getVolume(kube: OwnedNamespace['kube'], name: string): Promise<V1PersistentVolume> {
   return call(`read PersistentVolume ${name}`, () => kube.core.readPersistentVolume({ name }));
+}
+
+/** The PersistentVolume, or undefined if there is none of that name (read only, as getVolume). */
+export async function findVolume(kube: OwnedNamespace['kube'], name: string): Promise<V1PersistentVolume | undefined> {
+  try {
+    return await kube.core.readPersistentVolume({ name });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 export async function listEvents(namespace: OwnedNamespace): Promise<CoreV1Event[]> {

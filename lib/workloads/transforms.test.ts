@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../kube/manifests.js';
 import {
   applyTransforms,
+  claimRetentionPolicy,
   containerEnv,
   emptyDirInsteadOfClaims,
   partition,
@@ -24,6 +25,7 @@ const statefulSetOf = (objects: ReturnType<typeof applyTransforms>) =>
       replicas: number;
       podManagementPolicy?: string;
       updateStrategy?: unknown;
+      persistentVolumeClaimRetentionPolicy?: unknown;
       volumeClaimTemplates?: Array<{ spec: { storageClassName?: string } }>;
       template: {
         spec: {
@@ -82,6 +84,19 @@ describe('transforms of the web fixture', () => {
     const set = statefulSetOf(applyTransforms(webFixture, [emptyDirInsteadOfClaims()]));
     expect(set.spec.volumeClaimTemplates).toBeUndefined();
     expect(set.spec.template.spec.volumes).toEqual([{ name: 'data', emptyDir: {} }]);
+  });
+
+  it('set the claim retention policy, and refuse a StatefulSet without claim templates', () => {
+    const policy = { whenScaled: 'Delete', whenDeleted: 'Retain' } as const;
+    expect(statefulSetOf(applyTransforms(webFixture, [claimRetentionPolicy(policy)])).spec).toMatchObject({
+      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' },
+    });
+    expect(claimRetentionPolicy(policy).name).toBe(
+      'persistentVolumeClaimRetentionPolicy whenScaled Delete, whenDeleted Retain',
+    );
+    expect(() => applyTransforms(webFixture, [emptyDirInsteadOfClaims(), claimRetentionPolicy(policy)])).toThrow(
+      /needs volumeClaimTemplates/,
+    );
   });
 
   it('drop the headless Service', () => {

@@ -36,6 +36,13 @@ interface StatefulSetSpec {
   updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
   template?: { metadata?: Record<string, unknown>; spec?: PodSpec };
   volumeClaimTemplates?: Array<{ metadata?: { name?: string }; spec?: { storageClassName?: string } }>;
+  persistentVolumeClaimRetentionPolicy?: ClaimRetentionPolicy;
+}
+
+/** What happens to the claims of a volumeClaimTemplate when pods are scaled away, or the StatefulSet is deleted. */
+export interface ClaimRetentionPolicy {
+  readonly whenScaled: 'Retain' | 'Delete';
+  readonly whenDeleted: 'Retain' | 'Delete';
 }
 
 function statefulSets(objects: readonly KubeObject[]): Array<KubeObject & { spec: StatefulSetSpec }> {
@@ -161,6 +168,26 @@ export function storageClass(name: string): Transform {
       for (const set of statefulSets([...objects])) {
         for (const template of set.spec.volumeClaimTemplates ?? [])
           template.spec = { ...template.spec, storageClassName: name };
+      }
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * spec.persistentVolumeClaimRetentionPolicy. `whenScaled: Delete` is the negative control for
+ * storage across a scale to 0 and back: the claims of the ordinals scaled away are deleted, so
+ * the pods that come back get new claims. Retain/Retain is the default (the documented
+ * behaviour the positive scenario proves).
+ */
+export function claimRetentionPolicy(policy: ClaimRetentionPolicy): Transform {
+  return {
+    name: `persistentVolumeClaimRetentionPolicy whenScaled ${policy.whenScaled}, whenDeleted ${policy.whenDeleted}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) {
+        if (!set.spec.volumeClaimTemplates?.length)
+          throw new Error('transform needs volumeClaimTemplates, and the StatefulSet has none');
+        set.spec.persistentVolumeClaimRetentionPolicy = { ...policy };
       }
       return [...objects];
     },

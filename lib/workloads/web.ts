@@ -8,9 +8,11 @@ import {
   podGone,
   podRunningAndReady,
   podRunningNotReady,
+  podsAndClaimsGone,
   podStaysAbsent,
   rolloutComplete,
   statefulSetReady,
+  volumesReclaimed,
 } from '../kube/conditions.js';
 import { execInPod } from '../kube/exec.js';
 import {
@@ -31,6 +33,7 @@ import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
 import {
+  claimRetentionPolicy,
   containerEnv,
   emptyDirInsteadOfClaims,
   onDeleteUpdates,
@@ -38,6 +41,7 @@ import {
   podManagementPolicy,
   replicas,
   without,
+  type ClaimRetentionPolicy,
   type Transform,
 } from './transforms.js';
 
@@ -53,6 +57,8 @@ export interface WebOptions {
   readonly updateStrategy?: 'RollingUpdate' | 'OnDelete';
   /** false: no governing headless Service, the negative control for DNS identity. */
   readonly headlessService?: boolean;
+  /** whenScaled Delete: the negative control for storage across a scale to 0 and back. */
+  readonly claimRetention?: ClaimRetentionPolicy;
 }
 
 const MARKER_FILE = '/data/marker';
@@ -77,6 +83,7 @@ export class WebStatefulSet {
     if (options.partition !== undefined) transforms.push(partition(options.partition));
     if (options.updateStrategy === 'OnDelete') transforms.push(onDeleteUpdates());
     if (options.headlessService === false) transforms.push(without('Service', 'web'));
+    if (options.claimRetention) transforms.push(claimRetentionPolicy(options.claimRetention));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
   }
@@ -87,6 +94,11 @@ export class WebStatefulSet {
 
   podName(ordinal: number): string {
     return `${this.name}-${ordinal}`;
+  }
+
+  /** The claim the controller makes for this ordinal from the `data` volumeClaimTemplate. */
+  claimName(ordinal: number): string {
+    return `data-${this.podName(ordinal)}`;
   }
 
   /** <pod>.<service>.<namespace>.svc.<cluster domain> */
@@ -158,6 +170,30 @@ export class WebStatefulSet {
 
   waitPodGone(ordinal: number, uid?: string) {
     return podGone(this.ns, this.podName(ordinal), uid);
+  }
+
+  /**
+   * The noted pods are gone and so are the claims they mounted (those UIDs): with whenScaled
+   * Delete the garbage collector removes a scaled-away pod's claim once the pod is gone.
+   */
+  waitPodsAndClaimsGone(noted: readonly StorageIdentity[]): Promise<void> {
+    return podsAndClaimsGone(
+      this.ns,
+      noted.map(({ pod, claim }) => {
+        if (!claim) throw new Error(`${pod} was noted without a claim: no claim to wait for`);
+        return { pod, claim: claim.name, claimUid: claim.uid };
+      }),
+    );
+  }
+
+  /** The PersistentVolumes the noted claims were bound to no longer exist (reclaimed by their provisioner). */
+  waitVolumesReclaimed(noted: readonly StorageIdentity[]): Promise<void> {
+    const volumes = noted.map((identity) => {
+      if (!identity.claim?.volume)
+        throw new Error(`${identity.pod} was noted without a bound volume: nothing to wait for`);
+      return identity.claim.volume;
+    });
+    return volumesReclaimed(this.ns.kube, volumes);
   }
 
   waitRolloutComplete(): Promise<V1StatefulSet> {
@@ -274,7 +310,7 @@ export class WebStatefulSet {
   async claimUids(ordinals: readonly number[]): Promise<Map<number, string | undefined>> {
     const uids = new Map<number, string | undefined>();
     for (const ordinal of ordinals) {
-      const claim = await getClaim(this.ns, `data-${this.podName(ordinal)}`).catch(() => undefined);
+      const claim = await getClaim(this.ns, this.claimName(ordinal)).catch(() => undefined);
       uids.set(ordinal, claim?.metadata?.uid);
     }
     return uids;

@@ -4,6 +4,7 @@ export const DOCS = {
   guarantees: `${STATEFULSET_DOCS}#deployment-and-scaling-guarantees`,
   identity: `${STATEFULSET_DOCS}#stable-network-id`,
   storage: `${STATEFULSET_DOCS}#stable-storage`,
+  claimRetention: `${STATEFULSET_DOCS}#persistentvolumeclaim-retention`,
   partitions: `${STATEFULSET_DOCS}#partitions`,
   rollingUpdates: `${STATEFULSET_DOCS}#rolling-updates`,
   status: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/#StatefulSetStatus',

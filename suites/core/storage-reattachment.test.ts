@@ -2,6 +2,8 @@
  * "The PersistentVolumes associated with the Pods' PersistentVolume Claims are not deleted when
  * the Pods, or StatefulSet are deleted." "When a Pod is (re)scheduled onto a node, its
  * volumeMounts mount the PersistentVolumes associated with its PersistentVolume Claims."
+ * Each path has its negative control: a pod deleted (emptyDir instead of a claim) and a scale
+ * to 0 and back (whenScaled: Delete, so the claims of the scaled-away ordinals go).
  */
 import { randomBytes } from 'node:crypto';
 import { storageReattached, type StorageIdentity } from '../../lib/invariants/storage.js';
@@ -73,5 +75,55 @@ describe('stable storage', () => {
       storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))),
       ['data-lost'],
     );
+  });
+
+  test('negative control: with whenScaled Delete, scaling to 0 and back to 3 gives every ordinal a new claim, a new volume and none of its data', async ({
+    scenario,
+  }) => {
+    await scenario.about({ feature: 'Stable storage', docs: DOCS.claimRetention, negativeControl: true });
+    const web = await scenario.step(
+      'apply web with 3 replicas, one claim each, persistentVolumeClaimRetentionPolicy whenScaled Delete',
+      () =>
+        WebStatefulSet.deploy(scenario, {
+          replicas: 3,
+          claimRetention: { whenScaled: 'Delete', whenDeleted: 'Retain' },
+        }),
+    );
+    await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
+    await scenario.step('write a unique marker into the volume of every pod', async () => {
+      for (const ordinal of ORDINALS) await web.writeMarker(ordinal, uniqueMarker(web.podName(ordinal)));
+    });
+    const beforeRestart = new Map<number, StorageIdentity>();
+    await scenario.step('note every ordinal: pod UID, claim, volume, marker', async () => {
+      for (const ordinal of ORDINALS) beforeRestart.set(ordinal, await web.storageIdentity(ordinal));
+    });
+    await scenario.step('scale web to 0 and wait until every pod and the claim it mounted are gone', async () => {
+      await web.scaleTo(0);
+      await web.waitReady(0);
+      await web.waitPodsAndClaimsGone([...beforeRestart.values()]);
+    });
+    // local-path volumes have reclaimPolicy Delete: the provisioner removes the data, then the
+    // PersistentVolume. Waiting for that here is what makes the pinned kinds certain, and proves
+    // the scenario leaves no volume behind in the cluster.
+    await scenario.step('the volumes of the deleted claims are reclaimed and gone', () =>
+      web.waitVolumesReclaimed([...beforeRestart.values()]),
+    );
+    await scenario.step('scale web back to 3', async () => {
+      await web.scaleTo(3);
+      await web.waitReady(3);
+    });
+    for (const ordinal of ORDINALS) {
+      const after = await scenario.step(`read ${web.podName(ordinal)} again`, () => web.storageIdentity(ordinal));
+      // Each kind is certain by construction, not by chance: the old claim was seen deleted, so
+      // the controller had to make a new one (new UID: claim-changed); its PersistentVolume was
+      // seen gone, so the new claim is bound to another object (UIDs are never reused:
+      // volume-changed); and a freshly provisioned volume is empty, which local-path makes sure
+      // of with a new directory named after the new volume (data-lost).
+      await scenario.expectViolated(storageReattached(beforeRestart.get(ordinal) as StorageIdentity, after), [
+        'claim-changed',
+        'volume-changed',
+        'data-lost',
+      ]);
+    }
   });
 });
