@@ -40,6 +40,11 @@ function describePod(pod: V1Pod | undefined): string {
   return `${pod.status?.phase ?? 'no phase'}, ${ready}${pod.metadata?.deletionTimestamp ? ', terminating' : ''} (uid ${pod.metadata?.uid?.slice(0, 8)})`;
 }
 
+/** The controller has seen the latest spec: status.observedGeneration >= metadata.generation. */
+function observedLatest(set: V1StatefulSet): boolean {
+  return (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+}
+
 function describeSet(set: V1StatefulSet): string {
   const s = set.status;
   return `generation ${set.metadata?.generation}, observed ${s?.observedGeneration}, replicas ${s?.replicas}/${set.spec?.replicas}, ready ${s?.readyReplicas ?? 0}, updated ${s?.updatedReplicas ?? 0}, current ${s?.currentRevision}, update ${s?.updateRevision}`;
@@ -55,7 +60,7 @@ export function controllerObserved(
     `the StatefulSet controller to observe generation of StatefulSet ${namespace.name}/${name}`,
     async () => {
       const set = await getStatefulSet(namespace, name);
-      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      const observed = observedLatest(set);
       return observed ? { done: true, value: set } : { done: false, observed: describeSet(set) };
     },
     { timeoutMs, intervalMs: 250 },
@@ -75,7 +80,7 @@ export function statefulSetReady(
       const set = await getStatefulSet(namespace, name);
       const s = set.status;
       const done =
-        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        observedLatest(set) &&
         set.spec?.replicas === replicas &&
         (s?.replicas ?? 0) === replicas &&
         (s?.readyReplicas ?? 0) === replicas;
@@ -98,7 +103,7 @@ export function rolloutComplete(
       const s = set.status;
       const replicas = set.spec?.replicas ?? 0;
       const done =
-        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        observedLatest(set) &&
         s?.currentRevision === s?.updateRevision &&
         (s?.updatedReplicas ?? 0) === replicas &&
         (s?.readyReplicas ?? 0) === replicas;
@@ -135,7 +140,7 @@ export function partitionRolledOut(
           ({ ordinal, pod }) =>
             `${name}-${ordinal}: ${pod?.metadata?.labels?.['controller-revision-hash'] ?? 'absent'} ${describePod(pod)}`,
         );
-      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      const observed = observedLatest(set);
       return observed && lagging.length === 0
         ? { done: true, value: set }
         : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
@@ -309,14 +314,13 @@ export function controllerReports(
       const set = await getStatefulSet(namespace, name);
       const s = set.status;
       const done =
-        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) &&
+        observedLatest(set) &&
         (s?.replicas ?? 0) === expected.replicas &&
         (s?.readyReplicas ?? 0) === expected.readyReplicas;
       if (done) return { done: true, value: set };
       // Status counts of an observed spec only grow past the awaited ones if pods the scenario
       // holds back were created anyway: what it waits for has been overtaken.
-      const overtaken =
-        (s?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1) && (s?.replicas ?? 0) > expected.replicas;
+      const overtaken = observedLatest(set) && (s?.replicas ?? 0) > expected.replicas;
       return {
         done: false,
         observed: describeSet(set),
@@ -344,7 +348,7 @@ export function newUpdateRevision(
     `the StatefulSet controller to make a new update revision of StatefulSet ${namespace.name}/${name} (other than ${previous})`,
     async () => {
       const set = await getStatefulSet(namespace, name);
-      const observed = (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
+      const observed = observedLatest(set);
       const revision = set.status?.updateRevision;
       if (observed && revision && revision !== previous) return { done: true, value: set };
       return {

@@ -34,6 +34,20 @@ async function report(scenario: Scenario, note: ReportNote): Promise<string> {
   return note.context;
 }
 
+/** A busybox DNS client in the scenario's namespace, the servers it can ask, and the control name every working DNS answers. */
+async function startDnsClient(scenario: Scenario) {
+  const dns = await scenario.step('start a busybox DNS client in the same namespace', () => DnsClient.deploy(scenario));
+  const servers = await scenario.step(
+    'find the DNS servers a pod reaches: the cluster DNS Service and every CoreDNS pod (read from kube-system)',
+    () => dns.servers(),
+  );
+  const control = await scenario.step(
+    'read the control name: kubernetes.default must resolve to the API server Service on any working DNS',
+    () => dns.controlRecord(),
+  );
+  return { dns, servers, control };
+}
+
 describe('stable network identity', () => {
   test('each pod resolves as <pod>.web.<ns>.svc.cluster.local, the Service to every pod, and web-1 keeps its name and DNS record when recreated', async ({
     scenario,
@@ -45,17 +59,7 @@ describe('stable network identity', () => {
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
     // Convergence is timed from when the suite saw the pods Ready (it polls every 500 ms).
     const allReadyAt = Date.now();
-    const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
-      DnsClient.deploy(scenario),
-    );
-    const servers = await scenario.step(
-      'find the DNS servers a pod reaches: the cluster DNS Service and every CoreDNS pod (read from kube-system)',
-      () => dns.servers(),
-    );
-    const control = await scenario.step(
-      'read the control name: kubernetes.default must resolve to the API server Service on any working DNS',
-      () => dns.controlRecord(),
-    );
+    const { dns, servers, control } = await startDnsClient(scenario);
 
     // The records were just published: wait until no server still answers from before.
     const first = await scenario.step(
@@ -125,17 +129,7 @@ describe('stable network identity', () => {
       WebStatefulSet.deploy(scenario, { replicas: 3, headlessService: false }),
     );
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
-    const dns = await scenario.step('start a busybox DNS client in the same namespace', () =>
-      DnsClient.deploy(scenario),
-    );
-    const servers = await scenario.step(
-      'find the DNS servers a pod reaches: the cluster DNS Service and every CoreDNS pod (read from kube-system)',
-      () => dns.servers(),
-    );
-    const control = await scenario.step(
-      'read the control name: kubernetes.default must resolve to the API server Service on any working DNS',
-      () => dns.controlRecord(),
-    );
+    const { dns, servers, control } = await startDnsClient(scenario);
     // No convergence wait: there is nothing to converge to. If DNS does not answer the control
     // name, the verdict is inconclusive and this control fails rather than pass on a DNS outage.
     const lookups = await scenario.step('look up every name via every server, and the control name', () =>
