@@ -56,7 +56,7 @@ describe('stable storage', () => {
     }
   });
 
-  test('negative control: with an emptyDir instead of a claim, the same check reports violations', async ({
+  test('negative control: with an emptyDir instead of a claim, the same check reports data-lost', async ({
     scenario,
   }) => {
     await scenario.about({ feature: 'Stable storage', docs: DOCS.storage, negativeControl: true });
