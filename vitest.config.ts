@@ -2,12 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
-const { out } = readSettings(['out']);
+const { out, concurrency } = readSettings(['out', 'concurrency']);
 
 /**
  * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one
- * real cluster per run (lib/harness/global-setup.ts), one file at a time, long deadlines, and
- * no retries: a retry that passes would hide a violation.
+ * real cluster per run (lib/harness/global-setup.ts), `concurrency` files at a time (each file's
+ * tests in order, each test in its own namespaces), long deadlines, and no retries: a retry that
+ * passes would hide a violation.
  *
  * The JUnit and Allure reporters are for the conformance run; `npm test` replaces them with the
  * default reporter on the command line.
@@ -21,6 +22,7 @@ export default defineConfig({
     ],
     outputFile: { junit: `${out}/junit.xml` },
     teardownTimeout: 600_000,
+    maxWorkers: concurrency,
     projects: [
       {
         test: {
@@ -33,7 +35,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['suites/**/*.test.ts'],
           globalSetup: ['lib/harness/global-setup.ts'],
-          fileParallelism: false,
+          fileParallelism: concurrency > 1,
           sequence: { concurrent: false },
           retry: 0,
           testTimeout: 900_000,

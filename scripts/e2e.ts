@@ -1,6 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--out DIR] [--list]
+ *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
+ *                [--out DIR] [--list]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -25,9 +26,18 @@ import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/t
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--out DIR] [--list]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list]';
 
-const SETTING_NAMES = ['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'out'] as const;
+const SETTING_NAMES = [
+  'kubeconfig',
+  'context',
+  'clusterName',
+  'workers',
+  'mode',
+  'keepCluster',
+  'concurrency',
+  'out',
+] as const;
 
 async function main(): Promise<number> {
   const { flags, positionals } = parseFlags(
@@ -86,7 +96,7 @@ async function main(): Promise<number> {
     await rm(join(outDir, TIMINGS_FILE), { force: true });
     await forgetRunNamespaces(outDir);
     console.log(
-      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion})`,
+      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time`,
     );
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
@@ -97,6 +107,7 @@ async function main(): Promise<number> {
         [HANDOVER_ENV.cluster]: JSON.stringify(session.handle),
         [HANDOVER_ENV.runId]: runId,
         [SETTINGS.out.env]: outDir,
+        [SETTINGS.concurrency.env]: String(settings.concurrency),
       },
     });
     exitCode = await new Promise<number>((resolveExit) =>

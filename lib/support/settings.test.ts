@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from './errors.js';
 import {
   DEFAULT_CLUSTER_NAME,
+  DEFAULT_CONCURRENCY,
   flagOf,
   kubectlKubeconfig,
   readSettings,
@@ -10,7 +11,16 @@ import {
   type SettingName,
 } from './settings.js';
 
-const ALL: SettingName[] = ['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'out'];
+const ALL: SettingName[] = [
+  'kubeconfig',
+  'context',
+  'clusterName',
+  'workers',
+  'mode',
+  'keepCluster',
+  'concurrency',
+  'out',
+];
 
 function read(args: string[], env: NodeJS.ProcessEnv = {}) {
   const { values } = parseArgs({ args, options: settingFlags(ALL), strict: true });
@@ -36,9 +46,16 @@ describe('settings', () => {
       workers: 0,
       mode: 'auto',
       keepCluster: false,
+      concurrency: DEFAULT_CONCURRENCY,
       out: 'out',
     });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
+  });
+
+  it('runs at least one scenario file at a time', () => {
+    expect(read(['--concurrency', '1'])).toMatchObject({ concurrency: 1 });
+    expect(read([], { STS_CONCURRENCY: '4' })).toMatchObject({ concurrency: 4 });
+    expect(failure(() => read(['--concurrency', '0'])).message).toBe('--concurrency 0 runs nothing; pass --concurrency 1, 2, 3...');
   });
 
   it('takes a flag over its environment variable, and the environment variable over the default', () => {
@@ -72,6 +89,8 @@ describe('settings', () => {
         '3',
         '--online',
         '--keep-cluster',
+        '--concurrency',
+        '2',
         '--out',
         'o',
       ]),
@@ -82,6 +101,7 @@ describe('settings', () => {
       workers: 3,
       mode: 'online',
       keepCluster: true,
+      concurrency: 2,
       out: 'o',
     });
     expect(read(['--mode', 'offline', '--offline']).mode).toBe('offline');

@@ -11,6 +11,9 @@ import { UsageError } from './errors.js';
 /** The kind cluster the suite creates, reuses and deletes unless told another name. */
 export const DEFAULT_CLUSTER_NAME = 'sts-e2e';
 
+/** Scenario files at once: measured on 2 cores, see the README's Benchmarks. */
+export const DEFAULT_CONCURRENCY = 3;
+
 /** offline: build everything locally; online: stock kind; auto: offline when the registries are unreachable. */
 const CLUSTER_MODES = ['auto', 'offline', 'online'] as const;
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
@@ -106,6 +109,21 @@ export const SETTINGS = {
       if (raw !== '1' && raw !== '0')
         throw new UsageError(`${shown(source, raw)} is neither 1 nor 0`, asked(source, '1 to keep the cluster, or 0'));
       return raw === '1';
+    },
+  }),
+  /**
+   * How many scenario files run at once on the cluster, each in its own namespaces. Verdicts are
+   * about order, not timing, so they do not change with it; the default comes from
+   * `npm run bench:e2e` on a 2-core machine (README, Benchmarks). 1 runs one file at a time.
+   */
+  concurrency: setting<number>({
+    flags: [{ name: 'concurrency' }],
+    env: 'STS_CONCURRENCY',
+    default: DEFAULT_CONCURRENCY,
+    parse: (raw, source) => {
+      const value = wholeNumber(raw, source);
+      if (value < 1) throw new UsageError(`${shown(source, raw)} runs nothing`, asked(source, '1, 2, 3...'));
+      return value;
     },
   }),
   /** Where a run's reports go (JUnit, Allure results, timelines, timings). */
