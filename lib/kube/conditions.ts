@@ -1,5 +1,5 @@
 import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
-import { holdsFor, waitFor } from '../support/wait.js';
+import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
 import { findClaim, findPod, findVolume, getClaim, getStatefulSet } from './verbs.js';
 
@@ -45,6 +45,30 @@ function observedLatest(set: V1StatefulSet): boolean {
   return (set.status?.observedGeneration ?? 0) >= (set.metadata?.generation ?? 1);
 }
 
+/**
+ * A named wait on a StatefulSet as the API server has it: `test` says whether the condition holds
+ * and, if it can no longer come, why; what was last seen is the set's spec and status counts.
+ */
+function setCondition(
+  namespace: OwnedNamespace,
+  name: string,
+  condition: string,
+  test: (set: V1StatefulSet) => { done: boolean; impossible?: string },
+  options: WaitOptions,
+): Promise<V1StatefulSet> {
+  return waitFor(
+    condition,
+    async () => {
+      const set = await getStatefulSet(namespace, name);
+      const outcome = test(set);
+      if (outcome.done) return { done: true, value: set };
+      const observed = describeSet(set);
+      return { done: false, observed, impossible: outcome.impossible && `${outcome.impossible} (${observed})` };
+    },
+    options,
+  );
+}
+
 function describeSet(set: V1StatefulSet): string {
   const s = set.status;
   return `generation ${set.metadata?.generation}, observed ${s?.observedGeneration}, replicas ${s?.replicas}/${set.spec?.replicas}, ready ${s?.readyReplicas ?? 0}, updated ${s?.updatedReplicas ?? 0}, current ${s?.currentRevision}, update ${s?.updateRevision}`;
@@ -56,13 +80,11 @@ export function controllerObserved(
   name: string,
   timeoutMs: number = DEADLINES.controllerObserved,
 ): Promise<V1StatefulSet> {
-  return waitFor(
+  return setCondition(
+    namespace,
+    name,
     `the StatefulSet controller to observe generation of StatefulSet ${namespace.name}/${name}`,
-    async () => {
-      const set = await getStatefulSet(namespace, name);
-      const observed = observedLatest(set);
-      return observed ? { done: true, value: set } : { done: false, observed: describeSet(set) };
-    },
+    (set) => ({ done: observedLatest(set) }),
     { timeoutMs, intervalMs: 250 },
   );
 }
@@ -74,18 +96,17 @@ export function statefulSetReady(
   replicas: number,
   timeoutMs: number = DEADLINES.rollout,
 ): Promise<V1StatefulSet> {
-  return waitFor(
+  return setCondition(
+    namespace,
+    name,
     `StatefulSet ${namespace.name}/${name} to have ${replicas} Ready replicas`,
-    async () => {
-      const set = await getStatefulSet(namespace, name);
-      const s = set.status;
-      const done =
+    (set) => ({
+      done:
         observedLatest(set) &&
         set.spec?.replicas === replicas &&
-        (s?.replicas ?? 0) === replicas &&
-        (s?.readyReplicas ?? 0) === replicas;
-      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
-    },
+        (set.status?.replicas ?? 0) === replicas &&
+        (set.status?.readyReplicas ?? 0) === replicas,
+    }),
     { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );
 }
@@ -96,18 +117,20 @@ export function rolloutComplete(
   name: string,
   timeoutMs: number = DEADLINES.rollout,
 ): Promise<V1StatefulSet> {
-  return waitFor(
+  return setCondition(
+    namespace,
+    name,
     `the rollout of StatefulSet ${namespace.name}/${name} to complete`,
-    async () => {
-      const set = await getStatefulSet(namespace, name);
+    (set) => {
       const s = set.status;
       const replicas = set.spec?.replicas ?? 0;
-      const done =
-        observedLatest(set) &&
-        s?.currentRevision === s?.updateRevision &&
-        (s?.updatedReplicas ?? 0) === replicas &&
-        (s?.readyReplicas ?? 0) === replicas;
-      return done ? { done: true, value: set } : { done: false, observed: describeSet(set) };
+      return {
+        done:
+          observedLatest(set) &&
+          s?.currentRevision === s?.updateRevision &&
+          (s?.updatedReplicas ?? 0) === replicas &&
+          (s?.readyReplicas ?? 0) === replicas,
+      };
     },
     { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );
@@ -308,26 +331,20 @@ export function controllerReports(
   expected: { replicas: number; readyReplicas: number },
   timeoutMs: number = DEADLINES.controllerObserved,
 ): Promise<V1StatefulSet> {
-  return waitFor(
+  return setCondition(
+    namespace,
+    name,
     `the StatefulSet controller to report ${expected.replicas} replicas, ${expected.readyReplicas} Ready, for StatefulSet ${namespace.name}/${name}`,
-    async () => {
-      const set = await getStatefulSet(namespace, name);
-      const s = set.status;
+    (set) => {
+      const replicas = set.status?.replicas ?? 0;
       const done =
         observedLatest(set) &&
-        (s?.replicas ?? 0) === expected.replicas &&
-        (s?.readyReplicas ?? 0) === expected.readyReplicas;
-      if (done) return { done: true, value: set };
+        replicas === expected.replicas &&
+        (set.status?.readyReplicas ?? 0) === expected.readyReplicas;
       // Status counts of an observed spec only grow past the awaited ones if pods the scenario
       // holds back were created anyway: what it waits for has been overtaken.
-      const overtaken = observedLatest(set) && (s?.replicas ?? 0) > expected.replicas;
-      return {
-        done: false,
-        observed: describeSet(set),
-        impossible: overtaken
-          ? `the controller already reports ${s?.replicas} replicas (${describeSet(set)})`
-          : undefined,
-      };
+      const overtaken = observedLatest(set) && replicas > expected.replicas;
+      return { done, impossible: overtaken ? `the controller already reports ${replicas} replicas` : undefined };
     },
     { timeoutMs, intervalMs: 250 },
   );
@@ -344,20 +361,16 @@ export function newUpdateRevision(
   previous: string,
   timeoutMs: number = DEADLINES.controllerObserved,
 ): Promise<V1StatefulSet> {
-  return waitFor(
+  return setCondition(
+    namespace,
+    name,
     `the StatefulSet controller to make a new update revision of StatefulSet ${namespace.name}/${name} (other than ${previous})`,
-    async () => {
-      const set = await getStatefulSet(namespace, name);
-      const observed = observedLatest(set);
+    (set) => {
       const revision = set.status?.updateRevision;
-      if (observed && revision && revision !== previous) return { done: true, value: set };
+      const kept = observedLatest(set) && revision === previous;
       return {
-        done: false,
-        observed: describeSet(set),
-        impossible:
-          observed && revision === previous
-            ? `it observed generation ${set.metadata?.generation} and kept ${previous}`
-            : undefined,
+        done: observedLatest(set) && Boolean(revision) && revision !== previous,
+        impossible: kept ? `it observed generation ${set.metadata?.generation} and kept ${previous}` : undefined,
       };
     },
     { timeoutMs, intervalMs: 250 },
