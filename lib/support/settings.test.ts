@@ -55,7 +55,9 @@ describe('settings', () => {
   it('runs at least one scenario file at a time', () => {
     expect(read(['--concurrency', '1'])).toMatchObject({ concurrency: 1 });
     expect(read([], { STS_CONCURRENCY: '4' })).toMatchObject({ concurrency: 4 });
-    expect(failure(() => read(['--concurrency', '0'])).message).toBe('--concurrency 0 runs nothing; pass --concurrency 1, 2, 3...');
+    expect(failure(() => read(['--concurrency', '0'])).message).toBe(
+      '--concurrency 0 runs nothing; pass --concurrency 1, 2, 3...',
+    );
   });
 
   it('takes a flag over its environment variable, and the environment variable over the default', () => {
