@@ -18,7 +18,7 @@ export const pins = {
 
   /**
    * Newest v1.34 patch whose go.mod the Go checksum database verifies through the proxy
-   * (v1.34.11 and v1.34.12 are on the proxy, but sum.golang.org answers 404 for them here).
+   * (v1.34.11 and v1.34.12 are on the proxy, but the checksum database answers 404 for them here).
    * 1.34 is the newest minor that starts on cgroup v1 without `failCgroupV1: false`.
    */
   kubernetes: 'v1.34.10',

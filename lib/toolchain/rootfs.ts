@@ -2,6 +2,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptSourceFiles, mirrorFromAptSources } from './apt-sources.js';
 import { kindBasePackages } from './kind-source.js';
 import type { Step, StepContext, StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
@@ -14,8 +15,15 @@ import { kindSource } from './toolchain.js';
  */
 const recipeFiles = [fileURLToPath(import.meta.url), fileURLToPath(new URL('./kind-source.ts', import.meta.url))];
 
+/** STS_DEBIAN_MIRROR, else the mirror this machine's apt uses for the suite (apt-sources.ts). */
 export function debianMirror(): string {
-  return process.env.STS_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+  const mirror = process.env.STS_DEBIAN_MIRROR ?? mirrorFromAptSources(aptSourceFiles(), pins.debianSuite);
+  if (!mirror) {
+    throw new Error(
+      `no Debian mirror for ${pins.debianSuite} in this machine's apt sources (/etc/apt/sources.list, /etc/apt/sources.list.d); set STS_DEBIAN_MIRROR to one`,
+    );
+  }
+  return mirror;
 }
 
 export interface RootfsResult {

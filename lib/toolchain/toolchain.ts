@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import { copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -66,8 +67,10 @@ export async function downloadModule(context: StepContext, module: string, versi
 
 /** Says whether the configured module proxy answers, so a network failure reads as one. */
 async function proxyDiagnosis(): Promise<string> {
-  const proxy = (process.env.GOPROXY ?? 'https://proxy.golang.org').split(/[,|]/)[0] ?? '';
-  if (!/^https?:\/\//.test(proxy)) return `GOPROXY=${process.env.GOPROXY}`;
+  // The proxy `go` itself uses: GOPROXY from the environment or from `go env` (never a name of our own).
+  const configured = process.env.GOPROXY ?? (await execa('go', ['env', 'GOPROXY'], { reject: false })).stdout.trim();
+  const proxy = configured.split(/[,|]/)[0] ?? '';
+  if (!/^https?:\/\//.test(proxy)) return `GOPROXY=${configured}`;
   try {
     const response = await fetch(proxy, { method: 'HEAD', signal: AbortSignal.timeout(10_000) });
     return `Go module proxy ${proxy} answers HTTP ${response.status}`;
