@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import { readSettings } from './lib/support/settings.js';
+import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
 const { out, concurrency } = readSettings(['out', 'concurrency']);
+const conformanceRun =
+  process.env[HANDOVER_ENV.runId] !== undefined || process.argv.some((arg) => /^(--project=)?e2e$/.test(arg));
 
 /**
  * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one
@@ -10,16 +12,18 @@ const { out, concurrency } = readSettings(['out', 'concurrency']);
  * tests in order, each test in its own namespaces), long deadlines, and no retries: a retry that
  * passes would hide a violation.
  *
- * The JUnit and Allure reporters are for the conformance run; `npm test` replaces them with the
- * default reporter on the command line.
+ * The JUnit and Allure reporters are for the conformance run only (`npm run e2e`, or
+ * `vitest --project e2e`): a unit run must not overwrite a conformance run's reports in `out/`.
  */
 export default defineConfig({
   test: {
-    reporters: [
-      'default',
-      ['junit', { suiteName: 'statefulset-conformance' }],
-      ['allure-vitest/reporter', { resultsDir: `${out}/allure-results`, reportMatchers: false }],
-    ],
+    reporters: conformanceRun
+      ? [
+          'default',
+          ['junit', { suiteName: 'statefulset-conformance' }],
+          ['allure-vitest/reporter', { resultsDir: `${out}/allure-results`, reportMatchers: false }],
+        ]
+      : ['default'],
     outputFile: { junit: `${out}/junit.xml` },
     teardownTimeout: 600_000,
     maxWorkers: concurrency,

@@ -1,4 +1,4 @@
-import type { Moment, PodEvent, PodLife, SetStatus, Timeline, Window } from '../observe/timeline.js';
+import type { Moment, PodEvent, SetStatus, Timeline, Window } from '../observe/timeline.js';
 import { inWindow } from '../observe/timeline.js';
 
 /**
@@ -18,7 +18,7 @@ export interface Health {
 }
 
 /** The pod events of the incarnation of `ordinal` that existed just before `rv`, or undefined if none did. */
-export function incarnationBefore(timeline: Timeline, ordinal: number, rv: number): PodEvent[] | undefined {
+function incarnationBefore(timeline: Timeline, ordinal: number, rv: number): PodEvent[] | undefined {
   let uid: string | undefined;
   for (const event of timeline.podEvents) {
     if (event.at.rv >= rv) break;
@@ -90,7 +90,7 @@ export function setBefore(timeline: Timeline, rv: number): SetStatus | undefined
   return latest;
 }
 
-/** The pod lives whose first event falls in the window, by first creation per ordinal. */
+/** The first creation of each ordinal in the window: first incarnations, for the order check. */
 export function firstCreations(timeline: Timeline, window: Window): PodEvent[] {
   const seen = new Set<number>();
   const firsts: PodEvent[] = [];
@@ -100,8 +100,4 @@ export function firstCreations(timeline: Timeline, window: Window): PodEvent[] {
     firsts.push(event);
   }
   return firsts;
-}
-
-export function lifeOf(timeline: Timeline, uid: string): PodLife | undefined {
-  return timeline.pods.find((life) => life.uid === uid);
 }

@@ -69,6 +69,24 @@ function setCondition(
   );
 }
 
+/** A named wait on the pod of that name as the API server has it (undefined: there is none). */
+function podCondition(
+  namespace: OwnedNamespace,
+  name: string,
+  condition: string,
+  holds: (pod: V1Pod | undefined) => boolean,
+  options: WaitOptions,
+): Promise<V1Pod | undefined> {
+  return waitFor(
+    `Pod ${namespace.name}/${name} ${condition}`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      return holds(pod) ? { done: true, value: pod } : { done: false, observed: describePod(pod) };
+    },
+    options,
+  );
+}
+
 function describeSet(set: V1StatefulSet): string {
   const s = set.status;
   return `generation ${set.metadata?.generation}, observed ${s?.observedGeneration}, replicas ${s?.replicas}/${set.spec?.replicas}, ready ${s?.readyReplicas ?? 0}, updated ${s?.updatedReplicas ?? 0}, current ${s?.currentRevision}, update ${s?.updateRevision}`;
@@ -172,19 +190,16 @@ export function partitionRolledOut(
   );
 }
 
+/** A pod of that name is Running and Ready, and not terminating. */
 export function podRunningAndReady(
   namespace: OwnedNamespace,
   name: string,
   timeoutMs: number = DEADLINES.podReady,
 ): Promise<V1Pod> {
-  return waitFor(
-    `Pod ${namespace.name}/${name} to be Running and Ready`,
-    async () => {
-      const pod = await findPod(namespace, name);
-      return isRunningAndReady(pod) ? { done: true, value: pod as V1Pod } : { done: false, observed: describePod(pod) };
-    },
-    { timeoutMs, intervalMs: 500 },
-  );
+  return podCondition(namespace, name, 'to be Running and Ready', isRunningAndReady, {
+    timeoutMs,
+    intervalMs: 500,
+  }).then((pod) => pod as V1Pod);
 }
 
 /** A pod of that name exists and is Running but not Ready (held by its readiness probe). */
@@ -193,19 +208,14 @@ export function podRunningNotReady(
   name: string,
   timeoutMs: number = DEADLINES.podReady,
 ): Promise<V1Pod> {
-  return waitFor(
-    `Pod ${namespace.name}/${name} to be Running and not Ready`,
-    async () => {
-      const pod = await findPod(namespace, name);
-      const running =
-        pod?.status?.phase === 'Running' &&
-        pod.status.containerStatuses?.every((status) => status.state?.running) === true;
-      return running && !isPodReady(pod)
-        ? { done: true, value: pod as V1Pod }
-        : { done: false, observed: describePod(pod) };
-    },
-    { timeoutMs, intervalMs: 500 },
-  );
+  const runningNotReady = (pod: V1Pod | undefined) =>
+    pod?.status?.phase === 'Running' &&
+    pod.status.containerStatuses?.every((status) => status.state?.running) === true &&
+    !isPodReady(pod);
+  return podCondition(namespace, name, 'to be Running and not Ready', runningNotReady, {
+    timeoutMs,
+    intervalMs: 500,
+  }).then((pod) => pod as V1Pod);
 }
 
 /** No pod of that name, or only one with a different UID (it was replaced). */
@@ -215,13 +225,11 @@ export function podGone(
   uid?: string,
   timeoutMs: number = DEADLINES.podGone,
 ): Promise<V1Pod | undefined> {
-  return waitFor(
-    `Pod ${namespace.name}/${name}${uid ? ` (uid ${uid.slice(0, 8)})` : ''} to be gone`,
-    async () => {
-      const pod = await findPod(namespace, name);
-      const gone = !pod || (uid !== undefined && pod.metadata?.uid !== uid);
-      return gone ? { done: true, value: pod } : { done: false, observed: describePod(pod) };
-    },
+  return podCondition(
+    namespace,
+    name,
+    `${uid ? `(uid ${uid.slice(0, 8)}) ` : ''}to be gone`,
+    (pod) => !pod || (uid !== undefined && pod.metadata?.uid !== uid),
     { timeoutMs, intervalMs: 250 },
   );
 }

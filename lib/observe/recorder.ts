@@ -42,8 +42,6 @@ export class TimelineRecorder {
   private readonly sources = new Map<WatchedResource, ResourceSource>();
   /** Per resource: UID -> resourceVersion of the latest state seen of every object that exists. */
   private readonly alive = new Map<WatchedResource, Map<string, string>>();
-  /** Per resource: the newest resourceVersion the recorder knows it has seen everything up to. */
-  private readonly seenUpTo = new Map<WatchedResource, number>();
   private seq = 0;
   private startedAt = 0;
 
@@ -131,7 +129,6 @@ export class TimelineRecorder {
         { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: options.intervalMs ?? 200 },
       );
       newest = Math.max(newest, rv);
-      this.seenUpTo.set(resource, Math.max(this.seenUpTo.get(resource) ?? 0, rv));
     }
     return newest;
   }

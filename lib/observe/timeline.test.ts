@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderTimelineSvg } from './picture.js';
 import type { Recording } from './records.js';
 import { SyntheticHistory } from './synthetic.js';
-import { buildTimeline, ordinalOf, stateBefore } from './timeline.js';
+import { buildTimeline, ordinalOf } from './timeline.js';
 
 describe('buildTimeline', () => {
   it('derives each transition once, in resourceVersion order, whatever order the records arrived in', () => {
@@ -63,17 +63,6 @@ describe('buildTimeline', () => {
   it('ignores pods of other sets', () => {
     const history = new SyntheticHistory('other').bringUp(0);
     expect(buildTimeline(history.recording(), 'web').pods).toEqual([]);
-  });
-});
-
-describe('stateBefore', () => {
-  it('sees only strictly earlier events', () => {
-    const history = new SyntheticHistory().create(0).schedule(0).run(0);
-    const rvBeforeReady = history.currentRv;
-    history.ready(0);
-    const timeline = buildTimeline(history.recording(), 'web');
-    expect(stateBefore(timeline, rvBeforeReady + 1).get(0)?.state.ready).toBe(false);
-    expect(stateBefore(timeline, rvBeforeReady + 2).get(0)?.state.ready).toBe(true);
   });
 });
 

@@ -403,69 +403,6 @@ export function inWindow(moment: Moment, window: Window): boolean {
   return moment.rv > window.afterRv && (window.untilRv === undefined || moment.rv <= window.untilRv);
 }
 
-/** What every ordinal's pod looked like just before `rv` (strictly earlier events only). */
-export function stateBefore(
-  timeline: Timeline,
-  rv: number,
-): Map<number, { pod: PodLife; state: PodState & { exists: boolean } }> {
-  const states = new Map<number, { pod: PodLife; state: PodState & { exists: boolean } }>();
-  for (const event of timeline.podEvents) {
-    if (event.at.rv >= rv) break;
-    const pod = timeline.pods.find((life) => life.uid === event.uid) as PodLife;
-    const current = states.get(event.ordinal);
-    const base =
-      current && current.pod.uid === event.uid
-        ? current.state
-        : { exists: true, scheduled: false, running: false, ready: false, terminating: false };
-    const next = { ...base };
-    switch (event.transition) {
-      case 'created':
-        next.exists = true;
-        break;
-      case 'scheduled':
-        next.scheduled = true;
-        break;
-      case 'running':
-        next.running = true;
-        break;
-      case 'ready':
-        next.ready = true;
-        break;
-      case 'notReady':
-        next.ready = false;
-        break;
-      case 'deletionRequested':
-        next.terminating = true;
-        break;
-      case 'deleted':
-        next.exists = false;
-        next.ready = false;
-        next.running = false;
-        break;
-    }
-    // A new incarnation replaces a deleted one; a stale event of an old one never overrides a newer pod.
-    if (!current || current.pod.uid === event.uid || event.transition === 'created')
-      states.set(event.ordinal, { pod, state: next });
-  }
-  return states;
-}
-
-/** "web-1 (uid 3f2a91c0) Running, not Ready" */
-export function describeState(
-  entry: { pod: PodLife; state: PodState & { exists: boolean } } | undefined,
-  ordinal: number,
-  setName: string,
-): string {
-  if (!entry || !entry.state.exists) return `${setName}-${ordinal} did not exist`;
-  const { state } = entry;
-  const parts = [
-    state.running ? 'Running' : state.scheduled ? 'scheduled, not Running' : 'Pending',
-    state.ready ? 'Ready' : 'not Ready',
-  ];
-  if (state.terminating) parts.push('terminating');
-  return `${entry.pod.pod} (uid ${entry.pod.uid.slice(0, 8)}) was ${parts.join(', ')}`;
-}
-
 /** "rv 1234 (16:40:14Z, +3.21s)" */
 export function describeMoment(moment: Moment, timeline: Pick<Timeline, 'startedAt'>): string {
   const offset = ((moment.receivedAt - timeline.startedAt) / 1000).toFixed(2);

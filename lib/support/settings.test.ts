@@ -8,19 +8,12 @@ import {
   kubectlKubeconfig,
   readSettings,
   settingFlags,
+  SETTINGS,
   type SettingName,
 } from './settings.js';
 
-const ALL: SettingName[] = [
-  'kubeconfig',
-  'context',
-  'clusterName',
-  'workers',
-  'mode',
-  'keepCluster',
-  'concurrency',
-  'out',
-];
+/** Every setting there is. */
+const ALL = Object.keys(SETTINGS) as SettingName[];
 
 function read(args: string[], env: NodeJS.ProcessEnv = {}) {
   const { values } = parseArgs({ args, options: settingFlags(ALL), strict: true });
