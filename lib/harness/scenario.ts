@@ -4,6 +4,7 @@ import type { ClusterHandle } from '../cluster/provider.js';
 import { connect, transientRetries, type Kube } from '../kube/client.js';
 import type { ControllerContract } from '../kube/cluster-facts.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
+import { checkDecision, findClaim, loadLedger, type Decision } from '../claims/ledger.js';
 import { statusMatchesPods } from '../invariants/status.js';
 import {
   assertHolds,
@@ -19,6 +20,7 @@ import type { WorkloadContext } from '../workloads/context.js';
 import { collectEvidence } from './evidence.js';
 import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
+import { recordDecision, recordFigure } from './decisions.js';
 import { recordTiming } from './timings.js';
 
 declare module 'vitest' {
@@ -77,6 +79,17 @@ export interface Scenario extends WorkloadContext {
   about(labels: { feature: string; docs: string; negativeControl?: boolean }): Promise<void>;
   /** This scenario tampers with a StatefulSet's status on purpose: the automatic status check leaves it out. */
   skipStatusCheck(statefulSet: string): void;
+  /**
+   * Records this run's decision on a guide's statement (fixtures/claims): shown in the report beside
+   * the guide's words, written to out/claims/ for the ledger. A decision is data, not an assertion:
+   * a guide that is wrong does not fail the scenario that proves it wrong.
+   */
+  decide(decision: Omit<Decision, 'test' | 'runId'>): Promise<void>;
+  /**
+   * A number the run measured about the workload (rows acknowledged, rows lost, seconds to Ready):
+   * a report parameter, and a line in out/figures.jsonl for comparing runs.
+   */
+  figure(name: string, value: number, unit?: string): Promise<void>;
 }
 
 interface Fixtures {
@@ -149,6 +162,7 @@ export const test = base.extend<Fixtures>({
   scenario: async ({ task, kube, recorded }, use) => {
     const cluster = inject('cluster');
     const contract = inject('contract');
+    const ledger = loadLedger();
     const main = await recorded.open(task.name);
     const judges: Array<Judge & { namespace: OwnedNamespace }> = [];
     const statusUnchecked = new Set<string>();
@@ -247,6 +261,25 @@ export const test = base.extend<Fixtures>({
       },
       skipStatusCheck(statefulSet) {
         statusUnchecked.add(statefulSet);
+      },
+      async decide(decision) {
+        checkDecision(decision);
+        const found = findClaim(ledger, decision.claim);
+        if (!found) throw new Error(`claim ${decision.claim} is not in the ledger (fixtures/claims/*.yaml)`);
+        const full: Decision = { ...decision, test: `${task.file?.name ?? ''} > ${task.name}`, runId: inject('runId') };
+        recorded.mark(`claim ${decision.claim}: ${decision.verdict}`);
+        await allure.step(`claim ${decision.claim} ${decision.verdict}: "${found.claim.quote}"`, async (context) => {
+          await context.parameter('guide', `${found.guide.guide}:${found.claim.line}`);
+          await context.parameter('observed', decision.observed);
+          if (decision.qualifier) await context.parameter('qualifier', decision.qualifier);
+          await allure.label('tag', `claim:${decision.claim}`);
+        });
+        await recordDecision(inject('outDir'), full);
+      },
+      async figure(name, value, unit) {
+        const shown = `${value}${unit ? ` ${unit}` : ''}`;
+        await allure.parameter(name, shown, { excluded: true });
+        await recordFigure(inject('outDir'), { test: `${task.file?.name ?? ''} > ${task.name}`, name, value, unit });
       },
     };
 
