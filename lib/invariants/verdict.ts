@@ -32,6 +32,11 @@ export const VIOLATION_KINDS = {
   'claim-changed': 'a recreated pod mounts another claim (another UID) than its predecessor',
   'volume-changed': 'a claim is bound to another PersistentVolume (UID, node or path) than before',
   'data-lost': 'data written before a pod was recreated cannot be read after',
+  // Data in the databases (the ledger of acknowledged writes)
+  'acknowledged-write-lost': 'a row the database acknowledged before the disruption is missing when read back',
+  'phantom-row': 'a row is read back that no acknowledged or attempted write produced',
+  'replica-behind': 'a row acknowledged on the primary was not readable on a replica within the deadline',
+  'replica-accepted-write': 'a replica that must refuse writes accepted one',
   // Absence: something that should have been seen was not. Never enough for a negative control.
   'never-created': 'an expected pod was never created in the window',
   'never-deleted': 'an expected deletion never happened in the window',
