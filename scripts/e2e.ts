@@ -23,6 +23,10 @@ import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags }
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
+import { DECISIONS_FILE, FIGURES_FILE, readDecisions } from '../lib/harness/decisions.js';
+import { loadLedger } from '../lib/claims/ledger.js';
+import { publishLedger } from '../lib/claims/publish.js';
+import { ledgerCounts } from '../lib/claims/render.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
@@ -94,6 +98,8 @@ async function main(): Promise<number> {
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
     await rm(join(outDir, TIMINGS_FILE), { force: true });
+    for (const file of [DECISIONS_FILE, FIGURES_FILE, 'ledger.md', 'ledger.json'])
+      await rm(join(outDir, file), { force: true });
     await forgetRunNamespaces(outDir);
     console.log(
       `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time`,
@@ -115,6 +121,7 @@ async function main(): Promise<number> {
     );
     if (interrupted) exitCode = 130;
     printTimings(await readTimings(outDir));
+    await printLedger(outDir);
   } finally {
     if (session) {
       // Scenarios delete their namespaces without waiting; whatever is left (a test that was
@@ -145,6 +152,15 @@ async function main(): Promise<number> {
     }
   }
   return exitCode;
+}
+
+/** The guides' statements this run decided, by verdict (out/ledger.md has each one beside the guide's words). */
+async function printLedger(outDir: string): Promise<void> {
+  const { rows } = await publishLedger(outDir, loadLedger(), await readDecisions(outDir));
+  const counts = Object.entries(ledgerCounts(rows)).filter(([, count]) => count > 0);
+  console.log(
+    `\nguides' statements: ${rows.length} in the ledger; ${counts.map(([verdict, count]) => `${count} ${verdict}`).join(', ')} (${relative(process.cwd(), join(outDir, 'ledger.md'))})`,
+  );
 }
 
 /** Per test: wall time, and the share spent waiting for the cluster. */

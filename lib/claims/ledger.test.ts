@@ -62,3 +62,16 @@ describe('the claims ledger', () => {
     expect(renderLedgerMarkdown(ledger, decided('holds'))).toContain('| g/order | 2 | created in order');
   });
 });
+
+describe('the ledger in the HTML report', () => {
+  it('one result per statement, grouped by guide; a statement that does not hold is a failed page, advice is skipped', async () => {
+    const { allureResultOf } = await import('./publish.js');
+    const rows = ledgerRows(ledger, [
+      { claim: 'g/order', verdict: 'does-not-hold', observed: '1 before 0', test: 't', runId: 'r' },
+    ]);
+    const failed = allureResultOf(rows[0]!, 'A guide', 0);
+    expect(failed).toMatchObject({ name: 'g/order: does-not-hold', status: 'failed' });
+    expect(failed.labels).toContainEqual({ name: 'feature', value: 'A guide' });
+    expect(allureResultOf(rows[1]!, 'A guide', 0)).toMatchObject({ status: 'skipped' });
+  });
+});
