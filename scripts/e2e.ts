@@ -1,7 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
  *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
- *                [--out DIR] [--list]
+ *                [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -30,7 +30,7 @@ import { ledgerCounts } from '../lib/claims/render.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -46,7 +46,7 @@ const SETTING_NAMES = [
 async function main(): Promise<number> {
   const { flags, positionals } = parseFlags(
     process.argv.slice(2),
-    { ...settingFlags(SETTING_NAMES), list: { type: 'boolean' } },
+    { ...settingFlags(SETTING_NAMES), list: { type: 'boolean' }, test: { type: 'string' } },
     USAGE,
   );
   const scenarios = discoverScenarios(resolve('suites'));
@@ -106,7 +106,8 @@ async function main(): Promise<number> {
     );
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
-    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...files], {
+    const testFilter = typeof flags.test === 'string' ? ['-t', flags.test] : [];
+    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...testFilter, ...files], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -123,7 +124,15 @@ async function main(): Promise<number> {
     printTimings(await readTimings(outDir));
     await printLedger(outDir);
   } finally {
-    if (session) {
+    if (session && process.env[HANDOVER_ENV.repro] === '1') {
+      // npm run repro: the namespaces stay for exploration; say how to remove them.
+      const kept = await runNamespaces(outDir);
+      if (kept.length > 0)
+        console.log(
+          `\nkept for exploration: namespace ${kept.join(', ')} on ${session.handle.name}\n  delete with: kubectl --kubeconfig ${session.handle.kubeconfig} delete namespace ${kept.join(' ')}`,
+        );
+      await session.release();
+    } else if (session) {
       // Scenarios delete their namespaces without waiting; whatever is left (a test that was
       // interrupted) is deleted now, and then the run proves that nothing it made is left, on
       // kept and existing clusters and on a kind cluster about to go alike.

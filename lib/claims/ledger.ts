@@ -52,13 +52,21 @@ export function guidesDir(): string {
 
 export function loadLedger(dir: string = CLAIMS_DIR): GuideLedger[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .map((name) => {
-      const data = parse(readFileSync(join(dir, name), 'utf8')) as GuideLedger;
-      return { guide: data.guide, title: data.title, claims: data.claims ?? [] };
+  // Several files may list statements of one guide (e.g. its database examples and its general
+  // statements): they are one ledger per guide, in file order.
+  const byGuide = new Map<string, GuideLedger>();
+  for (const name of readdirSync(dir)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()) {
+    const data = parse(readFileSync(join(dir, name), 'utf8')) as GuideLedger;
+    const known = byGuide.get(data.guide);
+    byGuide.set(data.guide, {
+      guide: data.guide,
+      title: known?.title ?? data.title,
+      claims: [...(known?.claims ?? []), ...(data.claims ?? [])],
     });
+  }
+  return [...byGuide.values()].sort((a, b) => a.guide.localeCompare(b.guide));
 }
 
 export function findClaim(

@@ -32,6 +32,8 @@ export class RecordedNamespaces {
     private readonly kube: Kube,
     private readonly runId: string,
     private readonly outDir: string,
+    /** Leave the namespaces for exploration (npm run repro); the run's end says how to delete them. */
+    private readonly keepNamespaces = false,
   ) {}
 
   async open(purpose: string): Promise<RecordedNamespace> {
@@ -92,6 +94,7 @@ export class RecordedNamespaces {
 
   async close(): Promise<void> {
     await this.stopAll();
+    if (this.keepNamespaces) return;
     await Promise.all(this.entries.map((entry) => deleteNamespace(entry.namespace, { wait: false })));
   }
 }

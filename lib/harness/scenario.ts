@@ -22,6 +22,8 @@ import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
 import { recordDecision, recordFigure } from './decisions.js';
 import { recordTiming } from './timings.js';
+import { TestTranscript } from './transcripts.js';
+import { HANDOVER_ENV } from '../support/settings.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -95,6 +97,7 @@ export interface Scenario extends WorkloadContext {
 interface Fixtures {
   kube: Kube;
   recorded: RecordedNamespaces;
+  transcript: TestTranscript;
   evidence: void;
   scenario: Scenario;
 }
@@ -106,11 +109,31 @@ export const test = base.extend<Fixtures>({
 
   /** The scenario's namespaces and recorders; deleted (without waiting) when the test is over. */
   recorded: async ({ kube }, use) => {
-    const recorded = new RecordedNamespaces(kube, inject('runId'), inject('outDir'));
+    const recorded = new RecordedNamespaces(
+      kube,
+      inject('runId'),
+      inject('outDir'),
+      process.env[HANDOVER_ENV.repro] === '1',
+    );
     try {
       await use(recorded);
     } finally {
       await recorded.close();
+    }
+  },
+
+  /** The kubectl equivalent of everything the test does (evidence; printed live by npm run repro). */
+  transcript: async ({ task, recorded }, use) => {
+    const transcript = new TestTranscript(
+      task.name,
+      inject('outDir'),
+      recorded.redactor,
+      process.env[HANDOVER_ENV.repro] === '1',
+    );
+    try {
+      await use(transcript);
+    } finally {
+      await transcript.save(recorded.entries.map((entry) => entry.namespace.name));
     }
   },
 
@@ -159,7 +182,7 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 
-  scenario: async ({ task, kube, recorded }, use) => {
+  scenario: async ({ task, kube, recorded, transcript }, use) => {
     const cluster = inject('cluster');
     const contract = inject('contract');
     const ledger = loadLedger();
@@ -178,6 +201,7 @@ export const test = base.extend<Fixtures>({
       applied,
       async step(title, body) {
         recorded.mark(title);
+        transcript.step(title);
         return allure.step(title, async () => {
           try {
             return await body();

@@ -2,6 +2,8 @@ import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { call } from './client.js';
 import { InvalidFixtureError, type KubeObject } from './manifests.js';
 import type { OwnedNamespace } from './namespace.js';
+import { kubectl } from '../support/transcript.js';
+import { stringify } from 'yaml';
 
 const FIELD_MANAGER = 'sts-conformance';
 
@@ -64,6 +66,10 @@ export async function applyObjects(
       );
     }
     return { object, applier };
+  });
+  const file = `${source.replace(/^.*\//, '').replace(/\.ya?ml$/, '')}.yaml`;
+  kubectl(['apply', '-n', namespace.name, '-f', file], {
+    [file]: objects.map((object) => `---\n${stringify(object)}`).join(''),
   });
   for (const { object, applier } of planned) {
     const body: KubeObject = { ...object, metadata: { ...object.metadata, namespace: namespace.name } };

@@ -1,5 +1,6 @@
 import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
+import { shellQuote, waitCommand } from '../support/transcript.js';
 import type { OwnedNamespace } from './namespace.js';
 import { findClaim, findPod, findVolume, getClaim, getStatefulSet } from './verbs.js';
 
@@ -125,7 +126,18 @@ export function statefulSetReady(
         (set.status?.replicas ?? 0) === replicas &&
         (set.status?.readyReplicas ?? 0) === replicas,
     }),
-    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      noProgressMs: DEADLINES.noProgress,
+      // readyReplicas is left out of the status when 0; replicas never is.
+      shell: waitCommand(
+        namespace.name,
+        `statefulset/${name}`,
+        replicas === 0 ? 'jsonpath={.status.replicas}=0' : `jsonpath={.status.readyReplicas}=${replicas}`,
+        timeoutMs,
+      ),
+    },
   );
 }
 
@@ -150,7 +162,12 @@ export function rolloutComplete(
           (s?.readyReplicas ?? 0) === replicas,
       };
     },
-    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      noProgressMs: DEADLINES.noProgress,
+      shell: `kubectl rollout status -n ${shellQuote(namespace.name)} statefulset/${name} --timeout=${Math.ceil(timeoutMs / 1000)}s`,
+    },
   );
 }
 
@@ -199,6 +216,7 @@ export function podRunningAndReady(
   return podCondition(namespace, name, 'to be Running and Ready', isRunningAndReady, {
     timeoutMs,
     intervalMs: 500,
+    shell: waitCommand(namespace.name, `pod/${name}`, 'condition=Ready', timeoutMs),
   }).then((pod) => pod as V1Pod);
 }
 
@@ -230,7 +248,13 @@ export function podGone(
     name,
     `${uid ? `(uid ${uid.slice(0, 8)}) ` : ''}to be gone`,
     (pod) => !pod || (uid !== undefined && pod.metadata?.uid !== uid),
-    { timeoutMs, intervalMs: 250 },
+    {
+      timeoutMs,
+      intervalMs: 250,
+      shell: uid
+        ? `timeout ${Math.ceil(timeoutMs / 1000)} sh -c 'while [ "$(kubectl get -n ${shellQuote(namespace.name)} pod/${name} -o jsonpath={.metadata.uid} 2>/dev/null)" = ${uid} ]; do sleep 1; done'`
+        : `kubectl wait -n ${shellQuote(namespace.name)} pod/${name} --for=delete --timeout=${Math.ceil(timeoutMs / 1000)}s`,
+    },
   );
 }
 
@@ -247,7 +271,11 @@ export function claimBound(
         ? { done: true, value: claim }
         : { done: false, observed: `phase ${claim.status?.phase}` };
     },
-    { timeoutMs, intervalMs: 500 },
+    {
+      timeoutMs,
+      intervalMs: 500,
+      shell: waitCommand(namespace.name, `pvc/${name}`, 'jsonpath={.status.phase}=Bound', timeoutMs),
+    },
   );
 }
 

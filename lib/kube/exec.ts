@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type { OwnedNamespace } from './namespace.js';
 import { call } from './client.js';
+import { kubectl } from '../support/transcript.js';
 
 export interface ExecResult {
   readonly stdout: string;
@@ -30,6 +31,7 @@ export async function execInPod(
   const { kube, name: ns } = namespace;
   const container = options.container ?? (await firstContainer(namespace, pod));
   const what = `exec in Pod ${ns}/${pod} (${container}): ${command.join(' ')}`;
+  kubectl(['exec', '-n', ns, pod, '-c', container, '--', ...command]);
   const stdout = collect();
   const stderr = collect();
   const timeoutMs = options.timeoutMs ?? 60_000;

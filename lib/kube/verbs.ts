@@ -9,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import { call, isNotFound } from './client.js';
 import type { OwnedNamespace } from './namespace.js';
+import { kubectl } from '../support/transcript.js';
 
 /**
  * The verbs scenarios need, each confined to a namespace the suite owns and named after what
@@ -25,6 +26,7 @@ export function getStatefulSet(namespace: OwnedNamespace, name: string): Promise
 
 /** Sets spec.replicas through the scale subresource, as `kubectl scale` does. */
 export async function scaleStatefulSet(namespace: OwnedNamespace, name: string, replicas: number): Promise<void> {
+  kubectl(['scale', '-n', namespace.name, `statefulset/${name}`, `--replicas=${replicas}`]);
   await call(`scale StatefulSet ${namespace.name}/${name} to ${replicas}`, () =>
     namespace.kube.apps.patchNamespacedStatefulSetScale(
       { name, namespace: namespace.name, body: { spec: { replicas } } },
@@ -40,6 +42,7 @@ export async function patchStatefulSet(
   patch: object,
   what: string,
 ): Promise<V1StatefulSet> {
+  kubectl(['patch', '-n', namespace.name, `statefulset/${name}`, '--type=merge', '-p', JSON.stringify(patch)]);
   return call(`patch StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSet({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
   );
@@ -52,6 +55,16 @@ export async function patchStatefulSetStatus(
   patch: object,
   what: string,
 ): Promise<V1StatefulSet> {
+  kubectl([
+    'patch',
+    '-n',
+    namespace.name,
+    `statefulset/${name}`,
+    '--subresource=status',
+    '--type=merge',
+    '-p',
+    JSON.stringify(patch),
+  ]);
   return call(`patch status of StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSetStatus({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
   );
@@ -85,6 +98,14 @@ export async function deletePod(
   name: string,
   options: { gracePeriodSeconds?: number } = {},
 ): Promise<void> {
+  kubectl([
+    'delete',
+    '-n',
+    namespace.name,
+    `pod/${name}`,
+    '--wait=false',
+    ...(options.gracePeriodSeconds !== undefined ? [`--grace-period=${options.gracePeriodSeconds}`] : []),
+  ]);
   await call(
     `delete Pod ${namespace.name}/${name}`,
     () =>

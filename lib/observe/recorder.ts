@@ -126,7 +126,7 @@ export class TimelineRecorder {
           if (differences.length === 0) return { done: true, value: Number(resourceVersion) };
           return { done: false, observed: `${differences.length} difference(s), e.g. ${differences[0]}` };
         },
-        { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: options.intervalMs ?? 200 },
+        { timeoutMs: options.timeoutMs ?? 30_000, intervalMs: options.intervalMs ?? 200, bookkeeping: true },
       );
       newest = Math.max(newest, rv);
     }

@@ -147,6 +147,8 @@ export const HANDOVER_ENV = {
   cluster: 'STS_CONFORMANCE_CLUSTER',
   /** The run id its namespaces are labelled with. */
   runId: 'STS_CONFORMANCE_RUN_ID',
+  /** 1 when `npm run repro` runs the scenario: the harness prints the kubectl transcript live and keeps the namespaces. */
+  repro: 'STS_CONFORMANCE_REPRO',
 } as const;
 
 /** A setting's own flag, as typed: `--cluster-name`. */

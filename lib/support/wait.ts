@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { formatDuration } from './format.js';
+import { transcriptComment, transcriptWait } from './transcript.js';
 
 /**
  * A named condition with a deadline: the only way this project waits. `check` returns
@@ -61,6 +62,10 @@ export interface WaitOptions {
    * that makes visible progress (a rollout), so a stuck controller costs minutes, not the deadline.
    */
   readonly noProgressMs?: number;
+  /** The suite's own bookkeeping (the recorder catching up), not a wait a person would do: left out of the kubectl transcript. */
+  readonly bookkeeping?: boolean;
+  /** The shell line a person would run to wait for the same thing (the kubectl transcript). */
+  readonly shell?: string;
 }
 
 /**
@@ -80,6 +85,11 @@ async function countedAsWaiting<T>(body: (started: number) => Promise<T>): Promi
 }
 
 export function waitFor<T>(condition: string, check: Check<T>, options: WaitOptions): Promise<T> {
+  if (options.shell) transcriptWait(condition, options.shell);
+  else if (!options.bookkeeping)
+    transcriptComment(
+      `wait until ${condition} (up to ${formatDuration(options.timeoutMs / 1000)}; watch with kubectl get pods,pvc -w)`,
+    );
   return countedAsWaiting((started) => poll(condition, check, options, started));
 }
 
@@ -151,6 +161,7 @@ export function holdsFor(
   check: () => Promise<{ holds: boolean; observed: string }>,
   intervalMs = 500,
 ): Promise<void> {
+  transcriptComment(`for ${formatDuration(durationMs / 1000)}, check that ${condition}`);
   return countedAsWaiting((started) => keepChecking(condition, durationMs, check, intervalMs, started));
 }
 

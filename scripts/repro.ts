@@ -1,0 +1,134 @@
+/**
+ * npm run repro -- <claim id | scenario | test name> [--print DIR] [--cluster-name NAME] [--kubeconfig PATH] [--out DIR]
+ *
+ * Reproduces one statement of a guide (an id of fixtures/claims), one scenario file, or one test
+ * on a kind cluster it creates or reuses (kept afterwards, default name sts-repro) or an existing
+ * cluster: the same manifests and steps as the conformance run, each kubectl equivalent printed
+ * before it runs. It stops at the deciding observation, prints it beside the guide's words, and
+ * leaves the namespace for exploration with the command that deletes it.
+ *
+ * --print DIR writes a bundle for someone else's cluster instead (manifests, repro.sh with the
+ * kubectl steps, expected.md), from the transcript of the last run in --out that ran the test.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { findClaim, loadLedger, type Claim, type GuideLedger } from '../lib/claims/ledger.js';
+import { writeReproBundle } from '../lib/claims/bundle.js';
+import { readDecisions } from '../lib/harness/decisions.js';
+import { discoverScenarios } from '../lib/harness/scenarios.js';
+import { TRANSCRIPTS_DIR, type SavedTranscript } from '../lib/harness/transcripts.js';
+import { ActionableError, UsageError } from '../lib/support/errors.js';
+import { HANDOVER_ENV, readSettings, settingFlags } from '../lib/support/settings.js';
+import { parseFlags, runMain } from './cli.js';
+
+const USAGE =
+  'usage: npm run repro -- <claim id | scenario | test name> [--print DIR] [--cluster-name NAME] [--kubeconfig PATH] [--out DIR]';
+
+/** What to run: a scenario file, optionally one test of it, and the statement it decides. */
+interface Target {
+  readonly scenario: string;
+  readonly test?: string;
+  readonly claim?: { guide: GuideLedger; claim: Claim };
+}
+
+function resolveTarget(what: string, scenarios: Map<string, string>): Target {
+  const ledger = loadLedger();
+  const claim = findClaim(ledger, what);
+  if (claim) {
+    const decidedBy = claim.claim.decidedBy;
+    if (!decidedBy)
+      throw new ActionableError(
+        `${what} (${claim.guide.guide}:${claim.claim.line}) is ${claim.claim.nature === 'advice' ? 'advice, which no run decides' : 'not decided by any test yet'}`,
+        'pick a claim with decidedBy in fixtures/claims/',
+      );
+    const [file, test] = decidedBy.split(' > ');
+    const scenario = [...scenarios].find(([, path]) => path.endsWith(file ?? ''))?.[0];
+    if (!scenario)
+      throw new ActionableError(`${what} is decided by ${file}, which is not a scenario file`, 'fix its decidedBy');
+    return { scenario, test, claim };
+  }
+  if (scenarios.has(what)) return { scenario: what };
+  const byTest = [...scenarios].filter(([, path]) => readFileSync(path, 'utf8').includes(what));
+  if (byTest.length === 1) return { scenario: byTest[0]![0], test: what };
+  throw new UsageError(
+    byTest.length > 1
+      ? `"${what}" is in several scenarios: ${byTest.map(([name]) => name).join(', ')}`
+      : `"${what}" is neither a claim id, a scenario, nor a test name`,
+    'see fixtures/claims/*.yaml for claim ids and `npm run e2e -- --list` for scenarios',
+  );
+}
+
+/** The saved transcript of the test whose name is, or contains, `test`. */
+function findTranscript(outDir: string, test: string): SavedTranscript | undefined {
+  const dir = join(outDir, TRANSCRIPTS_DIR);
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir)
+    .map((entry) => join(dir, entry, 'transcript.json'))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')) as SavedTranscript)
+    .find((saved) => saved.test === test || saved.test.includes(test));
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+runMain(async () => {
+  const { flags, positionals } = parseFlags(
+    process.argv.slice(2),
+    { ...settingFlags(['clusterName', 'kubeconfig', 'out']), print: { type: 'string' } },
+    USAGE,
+  );
+  if (positionals.length !== 1) throw new UsageError('name exactly one claim id, scenario or test', USAGE);
+  const target = resolveTarget(positionals[0]!, discoverScenarios(resolve('suites')));
+  const settings = readSettings(['clusterName', 'kubeconfig', 'out'], { flags, usage: USAGE });
+  const outDir = resolve(settings.out);
+
+  if (typeof flags.print === 'string') {
+    if (!target.test) throw new UsageError('--print needs one test: a claim id or a test name', USAGE);
+    const saved = findTranscript(outDir, target.test);
+    if (!saved)
+      throw new ActionableError(
+        `no transcript of "${target.test}" in ${relative(process.cwd(), outDir)}`,
+        `run it first: npm run repro -- ${positionals[0]} (or npm run e2e -- ${target.scenario})`,
+      );
+    const written = await writeReproBundle(resolve(flags.print), saved, target.claim);
+    console.log(`bundle: ${relative(process.cwd(), written)} (run repro.sh with kubectl pointed at your cluster)`);
+    return 0;
+  }
+
+  const clusterName =
+    flags['cluster-name'] === undefined && !process.env.STS_CLUSTER_NAME ? 'sts-repro' : settings.clusterName;
+  if (target.claim)
+    console.log(
+      `reproducing ${target.claim.claim.id}: "${target.claim.claim.quote}" (${target.claim.guide.guide}:${target.claim.claim.line})`,
+    );
+  const args = [
+    resolve('scripts', 'e2e.ts'),
+    target.scenario,
+    ...(target.test ? ['--test', escapeRegExp(target.test)] : []),
+    ...(settings.kubeconfig
+      ? ['--kubeconfig', settings.kubeconfig]
+      : ['--cluster-name', clusterName, '--keep-cluster']),
+    '--out',
+    outDir,
+    '--concurrency',
+    '1',
+  ];
+  const exitCode = await new Promise<number>((done) => {
+    const child = spawn(resolve('node_modules', '.bin', 'tsx'), args, {
+      stdio: 'inherit',
+      env: { ...process.env, [HANDOVER_ENV.repro]: '1' },
+    });
+    child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
+  });
+  if (target.claim) {
+    const decisions = (await readDecisions(outDir)).filter((decision) => decision.claim === target.claim?.claim.id);
+    console.log(`\nthe guide (${target.claim.guide.guide}:${target.claim.claim.line}): "${target.claim.claim.quote}"`);
+    for (const decision of decisions)
+      console.log(
+        `observed: ${decision.verdict}: ${decision.observed}${decision.qualifier ? ` (${decision.qualifier})` : ''}`,
+      );
+    if (decisions.length === 0) console.log('observed: no decision (the run did not get that far; see above)');
+  }
+  return exitCode;
+});
