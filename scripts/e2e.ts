@@ -1,7 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
- *                [--out DIR] [--list] [--test NAME]
+ *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--images DIR]
+ *                [--concurrency N] [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -27,10 +27,11 @@ import { DECISIONS_FILE, FIGURES_FILE, readDecisions } from '../lib/harness/deci
 import { loadLedger } from '../lib/claims/ledger.js';
 import { publishLedger } from '../lib/claims/publish.js';
 import { ledgerCounts } from '../lib/claims/render.js';
+import { writeImageMap } from '../lib/harness/image-map-report.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list] [--test NAME]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -39,6 +40,7 @@ const SETTING_NAMES = [
   'workers',
   'mode',
   'keepCluster',
+  'images',
   'concurrency',
   'out',
 ] as const;
@@ -90,10 +92,12 @@ async function main(): Promise<number> {
       workers: settings.workers,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
+      imagesDir: settings.images,
       logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
     if (interrupted) return 130;
+    await writeImageMap(outDir, session.handle.imageMap);
     // The previous run's results stay until this one can actually start.
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
