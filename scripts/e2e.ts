@@ -1,7 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
  *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
- *                [--out DIR] [--list] [--test NAME]
+ *                [--shard I/N] [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -9,7 +9,8 @@
  * The conformance run: opens a cluster (an existing one through a kubeconfig, else a kind
  * cluster it creates, offline when the registries are unreachable), runs the e2e project of
  * vitest against it, and cleans up what it created: namespaces always, the cluster unless
- * --keep-cluster, also after Ctrl-C.
+ * --keep-cluster, also after Ctrl-C. Every run writes DIR/results.json (lib/results/schema.ts);
+ * --shard runs one part of the scenario files, for CI jobs whose results merge into one.
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -27,10 +28,11 @@ import { DECISIONS_FILE, FIGURES_FILE, readDecisions } from '../lib/harness/deci
 import { loadLedger } from '../lib/claims/ledger.js';
 import { publishLedger } from '../lib/claims/publish.js';
 import { ledgerCounts } from '../lib/claims/render.js';
+import { readRunResults, RESULTS_FILE } from '../lib/results/schema.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list] [--test NAME]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -40,6 +42,7 @@ const SETTING_NAMES = [
   'mode',
   'keepCluster',
   'concurrency',
+  'shard',
   'out',
 ] as const;
 
@@ -98,16 +101,18 @@ async function main(): Promise<number> {
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
     await rm(join(outDir, TIMINGS_FILE), { force: true });
+    await rm(join(outDir, RESULTS_FILE), { force: true });
     for (const file of [DECISIONS_FILE, FIGURES_FILE, 'ledger.md', 'ledger.json'])
       await rm(join(outDir, file), { force: true });
     await forgetRunNamespaces(outDir);
     console.log(
-      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time`,
+      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time${settings.shard ? `, shard ${settings.shard.index} of ${settings.shard.count}` : ''}`,
     );
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
     const testFilter = typeof flags.test === 'string' ? ['-t', flags.test] : [];
-    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...testFilter, ...files], {
+    const shard = settings.shard ? [`--shard=${settings.shard.index}/${settings.shard.count}`] : [];
+    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...shard, ...testFilter, ...files], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -123,6 +128,7 @@ async function main(): Promise<number> {
     if (interrupted) exitCode = 130;
     printTimings(await readTimings(outDir));
     await printLedger(outDir);
+    await printResults(outDir);
   } finally {
     if (session && process.env[HANDOVER_ENV.repro] === '1') {
       // npm run repro: the namespaces stay for exploration; say how to remove them.
@@ -169,6 +175,19 @@ async function printLedger(outDir: string): Promise<void> {
   const counts = Object.entries(ledgerCounts(rows)).filter(([, count]) => count > 0);
   console.log(
     `\nguides' statements: ${rows.length} in the ledger; ${counts.map(([verdict, count]) => `${count} ${verdict}`).join(', ')} (${relative(process.cwd(), join(outDir, 'ledger.md'))})`,
+  );
+}
+
+/** Where the machine-readable results are, and what they count. */
+async function printResults(outDir: string): Promise<void> {
+  const results = await readRunResults(outDir).catch(() => undefined);
+  if (!results) {
+    console.log(`\nno ${RESULTS_FILE} was written (no test started)`);
+    return;
+  }
+  const count = (outcome: string) => results.tests.filter((test) => test.outcome === outcome).length;
+  console.log(
+    `\nresults: ${relative(process.cwd(), join(outDir, RESULTS_FILE))} (${results.tests.length} tests: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped)`,
   );
 }
 

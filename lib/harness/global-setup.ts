@@ -7,6 +7,7 @@ import { connect } from '../kube/client.js';
 import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId, waitUntilRunLeftNothing } from '../kube/namespace.js';
 import { runNamespaces } from './run-namespaces.js';
+import { readClusterFacts } from './run-facts.js';
 import { HANDOVER_ENV, readSettings } from '../support/settings.js';
 
 /**
@@ -35,7 +36,8 @@ export default async function setup(project: TestProject) {
     });
     handle = session.handle;
   }
-  const contract = await readControllerContract(connect(handle), handle.serverVersion);
+  const kube = connect(handle);
+  const contract = await readControllerContract(kube, handle.serverVersion);
   console.log(
     `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource})`,
   );
@@ -43,6 +45,8 @@ export default async function setup(project: TestProject) {
   project.provide('contract', contract);
   project.provide('runId', runId);
   project.provide('outDir', outDir);
+  // For out/results.json (results-reporter.ts): versions, gates and images, read while the cluster is there.
+  project.provide('clusterFacts', await readClusterFacts(handle, kube, contract));
 
   return async () => {
     if (!session) return;

@@ -40,9 +40,22 @@ describe('settings', () => {
       mode: 'auto',
       keepCluster: false,
       concurrency: DEFAULT_CONCURRENCY,
+      shard: undefined,
       out: 'out',
     });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
+  });
+
+  it('takes a shard as INDEX/COUNT, and nothing outside 1..COUNT', () => {
+    expect(read(['--shard', '2/3'])).toMatchObject({ shard: { index: 2, count: 3 } });
+    expect(read([], { STS_SHARD: '1/2' })).toMatchObject({ shard: { index: 1, count: 2 } });
+    expect(failure(() => read(['--shard', '3/2'])).message).toBe(
+      '--shard 3/2 is not a shard; pass --shard INDEX/COUNT, e.g. 1/2 and 2/2',
+    );
+    expect(failure(() => read([], { STS_SHARD: '0/2' })).message).toBe(
+      'STS_SHARD=0/2 is not a shard; set STS_SHARD to INDEX/COUNT, e.g. 1/2 and 2/2',
+    );
+    expect(failure(() => read(['--shard', 'half'])).message).toMatch(/^--shard half is not a shard/);
   });
 
   it('runs at least one scenario file at a time', () => {
@@ -88,6 +101,8 @@ describe('settings', () => {
         '2',
         '--out',
         'o',
+        '--shard',
+        '1/1',
       ]),
     ).toEqual({
       kubeconfig: '/k',
@@ -97,6 +112,7 @@ describe('settings', () => {
       mode: 'online',
       keepCluster: true,
       concurrency: 2,
+      shard: { index: 1, count: 1 },
       out: 'o',
     });
     expect(read(['--mode', 'offline', '--offline']).mode).toBe('offline');

@@ -14,6 +14,12 @@ export const DEFAULT_CLUSTER_NAME = 'sts-e2e';
 /** Scenario files at once: measured on 2 cores, see the README's Benchmarks. */
 export const DEFAULT_CONCURRENCY = 3;
 
+/** A part of the scenario files, as vitest's --shard takes it: index 1..count. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
 /** offline: build everything locally; online: stock kind; auto: offline when the registries are unreachable. */
 const CLUSTER_MODES = ['auto', 'offline', 'online'] as const;
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
@@ -126,7 +132,24 @@ export const SETTINGS = {
       return value;
     },
   }),
-  /** Where a run's reports go (JUnit, Allure results, timelines, timings). */
+  /**
+   * One part of the scenario files: `2/3` runs the second of three parts (vitest's sharding,
+   * which splits the files the same way on every machine), so CI spreads a run over jobs whose
+   * results merge into one (`npm run results:merge`). Unset: every file.
+   */
+  shard: setting<Shard | undefined>({
+    flags: [{ name: 'shard' }],
+    env: 'STS_SHARD',
+    default: undefined,
+    parse: (raw, source) => {
+      const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+      const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+      if (!match || count < 1 || index < 1 || index > count)
+        throw new UsageError(`${shown(source, raw)} is not a shard`, asked(source, 'INDEX/COUNT, e.g. 1/2 and 2/2'));
+      return { index, count };
+    },
+  }),
+  /** Where a run's reports go (JUnit, Allure results, results.json, timelines, timings). */
   out: setting<string>({
     flags: [{ name: 'out' }],
     env: 'STS_CONFORMANCE_OUT',
