@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ActionableError } from '../support/errors.js';
+import { UsageError } from '../support/errors.js';
 
 /**
  * What a conformance run leaves as data, for machines: out/results.json. One record per test
@@ -117,11 +117,11 @@ export interface TestResult {
   readonly figures: readonly FigureResult[];
 }
 
-/** Reads results from a results.json file, or from the directory a run wrote it into. */
+/** Reads results from a results.json file, or from the directory a run wrote it into; bad input is a UsageError. */
 export async function readRunResults(path: string): Promise<RunResults> {
   const file = existsSync(path) && statSync(path).isDirectory() ? join(path, RESULTS_FILE) : path;
   if (!existsSync(file))
-    throw new ActionableError(
+    throw new UsageError(
       `no ${RESULTS_FILE} at ${file}`,
       'pass a results.json or the --out directory of an `npm run e2e` run (every run writes one)',
     );
@@ -129,11 +129,11 @@ export async function readRunResults(path: string): Promise<RunResults> {
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ActionableError(`${file} is not JSON (${(error as Error).message})`, 'pass a results.json a run wrote');
+    throw new UsageError(`${file} is not JSON (${(error as Error).message})`, 'pass a results.json a run wrote');
   }
   const schema = (parsed as { schema?: unknown }).schema;
   if (schema !== RESULTS_SCHEMA)
-    throw new ActionableError(
+    throw new UsageError(
       `${file} has schema ${JSON.stringify(schema)}, not ${RESULTS_SCHEMA}`,
       'compare results written by this version of the suite (rerun the older side, or use its checkout)',
     );
