@@ -1,6 +1,6 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
+ *                [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
  *                [--shard I/N] [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
@@ -20,7 +20,14 @@ import { openClusterSession } from '../lib/cluster/session.js';
 import { deleteNamespacesOfRun, waitUntilRunLeftNothing, newRunId } from '../lib/kube/namespace.js';
 import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
-import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags } from '../lib/support/settings.js';
+import {
+  HANDOVER_ENV,
+  kubectlKubeconfig,
+  oneKubernetesVersion,
+  readSettings,
+  SETTINGS,
+  settingFlags,
+} from '../lib/support/settings.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
@@ -32,7 +39,7 @@ import { readRunResults, RESULTS_FILE } from '../lib/results/schema.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -40,6 +47,7 @@ const SETTING_NAMES = [
   'clusterName',
   'workers',
   'mode',
+  'kubernetes',
   'keepCluster',
   'concurrency',
   'shard',
@@ -64,6 +72,7 @@ async function main(): Promise<number> {
       `known scenarios: ${[...scenarios.keys()].join(', ')} (npm run e2e -- --list)`,
     );
   const settings = readSettings(SETTING_NAMES, { flags, usage: USAGE });
+  const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, USAGE);
   const files = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
 
   const outDir = resolve(settings.out);
@@ -91,6 +100,7 @@ async function main(): Promise<number> {
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),

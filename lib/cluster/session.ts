@@ -20,6 +20,11 @@ export interface ClusterRequest {
   /** kind cluster name; an existing kind cluster of this name is reused, not recreated. */
   readonly clusterName: string;
   readonly workers: number;
+  /**
+   * The Kubernetes version of a kind cluster to create (default: the toolchain's pinned one).
+   * A cluster that already exists (a kubeconfig, a reused kind cluster) must run it.
+   */
+  readonly kubernetesVersion?: string;
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** Keep a cluster this run created instead of deleting it on release. */
@@ -40,6 +45,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   const { say } = request;
   if (request.kubeconfig) {
     const { handle, kube } = await existingCluster(request.kubeconfig, request.context);
+    checkVersion(handle.serverVersion, request.kubernetesVersion, `the cluster of context ${handle.name}`);
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
@@ -57,7 +63,11 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
         ? 'offline mode (asked for)'
         : 'offline mode: the public registries are unreachable from here',
     );
-    const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
+    const artifacts = await prepareOffline({
+      say: (line) => say(`  ${line}`),
+      signal: request.signal,
+      ...(request.kubernetesVersion ? { kubernetesVersions: [request.kubernetesVersion] } : {}),
+    });
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
     imageMap = Object.fromEntries(artifacts.workloadImages.map((image) => [image.standsInFor, image.image]));
@@ -67,6 +77,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       'no Docker engine answers',
       'start Docker, or run `npm run cluster:prepare`, which installs and starts it',
     );
+  } else if (request.kubernetesVersion) {
+    // Online, kind's own published node image of that version.
+    nodeImage = `kindest/node:${request.kubernetesVersion}`;
   }
 
   const kind = new Kind(kindBinary, say);
@@ -93,6 +106,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
   const reached = await reachCluster(kubeconfig);
+  if (reused) checkVersion(reached.serverVersion, request.kubernetesVersion, `kind cluster ${request.clusterName}`);
   await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
   if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
@@ -137,4 +151,13 @@ export async function deleteKindCluster(
   if (!(await kind.exists(name))) return false;
   await kind.delete(name);
   return true;
+}
+
+/** A cluster the run did not create runs the version it runs: if another was asked for, say so. */
+function checkVersion(serverVersion: string, wanted: string | undefined, what: string): void {
+  if (wanted && serverVersion !== wanted)
+    throw new ActionableError(
+      `${what} runs Kubernetes ${serverVersion}, not ${wanted}`,
+      'leave out --kubernetes, or use another cluster (for kind: another --cluster-name, or delete this one)',
+    );
 }

@@ -8,7 +8,7 @@ import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId, waitUntilRunLeftNothing } from '../kube/namespace.js';
 import { runNamespaces } from './run-namespaces.js';
 import { readClusterFacts } from './run-facts.js';
-import { HANDOVER_ENV, readSettings } from '../support/settings.js';
+import { HANDOVER_ENV, oneKubernetesVersion, readSettings } from '../support/settings.js';
 
 /**
  * One cluster per e2e run. `npm run e2e` opens it and passes it in the environment (so that it
@@ -23,12 +23,22 @@ export default async function setup(project: TestProject) {
   let handle: ClusterHandle | undefined = handleFromEnv();
   let session: ClusterSession | undefined;
   if (!handle) {
-    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster']);
+    const settings = readSettings([
+      'kubeconfig',
+      'context',
+      'clusterName',
+      'workers',
+      'mode',
+      'keepCluster',
+      'kubernetes',
+    ]);
+    const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, 'set STS_KUBERNETES to one version');
     session = await openClusterSession({
       kubeconfig: settings.kubeconfig,
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),

@@ -6,6 +6,7 @@ import {
   DEFAULT_CONCURRENCY,
   flagOf,
   kubectlKubeconfig,
+  oneKubernetesVersion,
   readSettings,
   settingFlags,
   SETTINGS,
@@ -38,12 +39,31 @@ describe('settings', () => {
       clusterName: DEFAULT_CLUSTER_NAME,
       workers: 0,
       mode: 'auto',
+      kubernetes: undefined,
       keepCluster: false,
       concurrency: DEFAULT_CONCURRENCY,
       shard: undefined,
       out: 'out',
     });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
+  });
+
+  it('takes Kubernetes versions as v1.MINOR.PATCH, several separated by commas, and a cluster only one', () => {
+    expect(read(['--kubernetes', 'v1.33.13,v1.34.10,v1.33.13'])).toMatchObject({
+      kubernetes: ['v1.33.13', 'v1.34.10'],
+    });
+    expect(read([], { STS_KUBERNETES: 'v1.33.13' })).toMatchObject({ kubernetes: ['v1.33.13'] });
+    expect(failure(() => read(['--kubernetes', '1.33'])).message).toBe(
+      '--kubernetes 1.33 is not a Kubernetes version; pass --kubernetes v1.MINOR.PATCH, e.g. v1.33.13 (cluster:prepare takes several: v1.33.13,v1.34.10)',
+    );
+    expect(failure(() => read(['--kubernetes', 'v1.33.13,'])).message).toMatch(
+      /is not a Kubernetes version \(an empty entry\)/,
+    );
+    expect(oneKubernetesVersion(['v1.33.13'], 'usage')).toBe('v1.33.13');
+    expect(oneKubernetesVersion(undefined, 'usage')).toBeUndefined();
+    expect(failure(() => oneKubernetesVersion(['v1.33.13', 'v1.34.10'], 'usage')).message).toBe(
+      '--kubernetes v1.33.13,v1.34.10 names 2 versions; a cluster runs one; usage',
+    );
   });
 
   it('takes a shard as INDEX/COUNT, and nothing outside 1..COUNT', () => {
@@ -103,6 +123,8 @@ describe('settings', () => {
         'o',
         '--shard',
         '1/1',
+        '--kubernetes',
+        'v1.33.13',
       ]),
     ).toEqual({
       kubeconfig: '/k',
@@ -110,6 +132,7 @@ describe('settings', () => {
       clusterName: 'n',
       workers: 3,
       mode: 'online',
+      kubernetes: ['v1.33.13'],
       keepCluster: true,
       concurrency: 2,
       shard: { index: 1, count: 1 },

@@ -106,6 +106,26 @@ export const SETTINGS = {
       return raw as ClusterMode;
     },
   }),
+  /**
+   * The Kubernetes version of a kind cluster the suite creates (its node image; offline, built by
+   * `cluster:prepare`, which takes several: `v1.33.13,v1.34.10`). Unset: the toolchain's pinned
+   * version. With an existing or reused cluster it is a check: the cluster must run it.
+   */
+  kubernetes: setting<readonly string[] | undefined>({
+    flags: [{ name: 'kubernetes' }],
+    env: 'STS_KUBERNETES',
+    default: undefined,
+    parse: (raw, source) => {
+      const versions = raw.split(',').map((version) => version.trim());
+      const bad = versions.find((version) => !/^v1\.\d+\.\d+$/.test(version));
+      if (bad !== undefined)
+        throw new UsageError(
+          `${shown(source, raw)} is not a Kubernetes version${versions.length > 1 ? ` (${bad || 'an empty entry'})` : ''}`,
+          asked(source, 'v1.MINOR.PATCH, e.g. v1.33.13 (cluster:prepare takes several: v1.33.13,v1.34.10)'),
+        );
+      return [...new Set(versions)];
+    },
+  }),
   /** Keep a kind cluster the run created instead of deleting it at the end. */
   keepCluster: setting<boolean>({
     flags: [{ name: 'keep-cluster', means: true }],
@@ -173,6 +193,16 @@ export const HANDOVER_ENV = {
   /** 1 when `npm run repro` runs the scenario: the harness prints the kubectl transcript live and keeps the namespaces. */
   repro: 'STS_CONFORMANCE_REPRO',
 } as const;
+
+/** The one Kubernetes version of a cluster to create or check; several are for `cluster:prepare` only. */
+export function oneKubernetesVersion(versions: readonly string[] | undefined, usage: string): string | undefined {
+  if (versions && versions.length > 1)
+    throw new UsageError(
+      `--kubernetes ${versions.join(',')} names ${versions.length} versions`,
+      `a cluster runs one; ${usage}`,
+    );
+  return versions?.[0];
+}
 
 /** A setting's own flag, as typed: `--cluster-name`. */
 export function flagOf(name: SettingName): string {
