@@ -1,5 +1,5 @@
 /**
- * npm run compare -- RUN_A RUN_B [--out DIR] [--labels A,B] [--noise-relative R] [--noise-absolute SECONDS]
+ * npm run compare -- RUN_A RUN_B [--out DIR] [--labels A,B] [--noise-factor F] [--noise-absolute SECONDS] [--load-factor F]
  *
  * RUN_A and RUN_B are results.json files or the --out directories of `npm run e2e` runs (or of
  * `npm run results:merge`). Prints what changed from A to B as Markdown and writes it to
@@ -8,7 +8,8 @@
  *
  * Exit codes: 0 nothing regressed; 1 a verdict regressed (a test fails in B that did not fail in
  * A, or passed in A and did not run in B); 3 no verdict regressed, but a test that passed on both
- * sides got slower beyond noise; 2 bad input (usage, unreadable results).
+ * sides got slower beyond noise (lib/results/compare.ts, NoiseRule: a factor and an absolute time,
+ * and only between runs whose machines were about as busy); 2 bad input (usage, unreadable results).
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { readSettings, settingFlags } from '../lib/support/settings.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run compare -- RUN_A RUN_B [--out DIR] [--labels A,B] [--noise-relative R] [--noise-absolute SECONDS]';
+  'usage: npm run compare -- RUN_A RUN_B [--out DIR] [--labels A,B] [--noise-factor F] [--noise-absolute SECONDS] [--load-factor F]';
 
 runMain(async () => {
   const { flags, positionals } = parseFlags(
@@ -30,8 +31,9 @@ runMain(async () => {
     {
       ...settingFlags(['out']),
       labels: { type: 'string' },
-      'noise-relative': { type: 'string' },
+      'noise-factor': { type: 'string' },
       'noise-absolute': { type: 'string' },
+      'load-factor': { type: 'string' },
     },
     USAGE,
   );
@@ -74,9 +76,10 @@ function noiseOf(flags: Record<string, unknown>): NoiseRule {
     return value;
   };
   return {
-    relative: number('noise-relative', DEFAULT_NOISE.relative, (value) => value >= 0, 'a fraction such as 0.5'),
+    factor: number('noise-factor', DEFAULT_NOISE.factor, (value) => value >= 1, 'a factor of 1 or more, such as 1.5'),
     absoluteMs:
       1000 * number('noise-absolute', DEFAULT_NOISE.absoluteMs / 1000, (value) => value >= 0, 'a number of seconds'),
+    loadFactor: number('load-factor', DEFAULT_NOISE.loadFactor, (value) => value >= 1, 'a factor of 1 or more'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
 import { RESULTS_FILE, RESULTS_SCHEMA, type RunResults, type TestResult } from '../results/schema.js';
@@ -14,12 +15,14 @@ import type { TestFacts } from './test-facts.js';
 export class RunResultsReporter implements Reporter {
   private vitest?: Vitest;
   private startedAt = new Date();
+  private loadAtStart = loadavg()[0] as number;
 
   constructor(private readonly outDir: string) {}
 
   onInit(vitest: Vitest): void {
     this.vitest = vitest;
     this.startedAt = new Date();
+    this.loadAtStart = loadavg()[0] as number;
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
@@ -39,6 +42,7 @@ export class RunResultsReporter implements Reporter {
       finishedAt: new Date().toISOString(),
       shards: shard ? [{ index: shard.index, count: shard.count }] : [],
       cluster: provided.clusterFacts,
+      host: { cpus: availableParallelism(), loadAverage: [this.loadAtStart, loadavg()[0] as number] },
       tests,
     };
     const outDir = provided.outDir ?? this.outDir;

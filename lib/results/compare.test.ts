@@ -92,11 +92,12 @@ describe('comparing two runs', () => {
     expect(back.verdicts[0]).toMatchObject({ kind: 'regressed', before: reason });
   });
 
-  it('reports timings only beyond noise: both the absolute and the relative threshold', () => {
-    expect(DEFAULT_NOISE).toEqual({ relative: 0.5, absoluteMs: 10_000 });
+  it('reports timings only beyond noise: both the factor and the absolute threshold, either way', () => {
+    expect(DEFAULT_NOISE).toEqual({ factor: 1.5, absoluteMs: 10_000, loadFactor: 2 });
     expect(beyondNoise(300, 900, DEFAULT_NOISE)).toBe(false); // tripled, but 0.6 s
     expect(beyondNoise(240_000, 260_000, DEFAULT_NOISE)).toBe(false); // 20 s, but 8%
     expect(beyondNoise(15_000, 26_000, DEFAULT_NOISE)).toBe(true);
+    expect(beyondNoise(26_000, 15_000, DEFAULT_NOISE)).toBe(true);
     const slow = syntheticTest('stable-dns', 'resolves', {
       durationMs: 60_000,
       steps: [{ title: 'web has 3 Ready replicas', depth: 0, ms: 15_000, failed: false }],
@@ -115,6 +116,21 @@ describe('comparing two runs', () => {
     ]);
     expect(comparisonExitCode(comparison)).toBe(COMPARE_EXIT.timingsRegressed);
     expect(compareRuns(syntheticRun([slower]), syntheticRun([slow])).regressed.timings).toBe(false);
+  });
+
+  it('lists timings of runs on machines busy to a different degree as not comparable, and not as regressions', () => {
+    const slow = syntheticTest('partition', 'p', { durationMs: 20_000 });
+    const slower = { ...slow, durationMs: 60_000 };
+    const idle = syntheticRun([slow], { host: { cpus: 2, loadAverage: [0.5, 1.5] } });
+    const busy = syntheticRun([slower], { host: { cpus: 2, loadAverage: [8, 10] } });
+    const comparison = compareRuns(idle, busy);
+    expect(comparison.timings).toHaveLength(1);
+    expect(comparison.timingsComparable).toEqual({ comparable: false, loadPerCpu: [0.5, 4.5] });
+    expect(comparisonExitCode(comparison)).toBe(COMPARE_EXIT.nothingRegressed);
+    expect(renderComparisonMarkdown(comparison)).toContain('**Not comparable**');
+    // Under one task per CPU both machines count as idle.
+    const alsoIdle = syntheticRun([slower], { host: { cpus: 2, loadAverage: [1.8, 1.9] } });
+    expect(comparisonExitCode(compareRuns(idle, alsoIdle))).toBe(COMPARE_EXIT.timingsRegressed);
   });
 
   it('does not time a test that failed on either side', () => {
@@ -176,7 +192,7 @@ describe('Markdown', () => {
     expect(markdown).toContain(
       '| ❌ regressed | partition | p | passed | failed: partition violated (below-partition-updated), expected to hold |',
     );
-    expect(markdown).toContain('moved by at least 10 s and by at least 50%');
+    expect(markdown).toContain('the longer is at least 1.5x the shorter and 10 s longer');
   });
 
   it("names each failure's scenario and verdict in a run's summary, and a missing shard", () => {

@@ -1,4 +1,4 @@
-import type { FigureResult, RunResults, TestResult, VerdictResult } from './schema.js';
+import type { FigureResult, HostLoad, RunResults, TestResult, VerdictResult } from './schema.js';
 
 /**
  * What changed from run A to run B (results.json of each): tests and verdicts that flipped,
@@ -9,22 +9,34 @@ import type { FigureResult, RunResults, TestResult, VerdictResult } from './sche
  * A regression is what B does worse than A, as a fact of B: a test that fails in B and did not
  * fail in A (it passed, was not applicable, or did not exist), or a test that passed in A and B
  * did not run at all. A timing regression is a slowdown beyond noise of a test that passed in
- * both. Everything else is a change worth reading, not a regression.
+ * both, on machines that were about as busy. Everything else is a change worth reading, not a
+ * regression.
  */
 
 /**
- * When a difference in time is more than noise: at least `absoluteMs` AND at least `relative`
- * of A's value. Both, because the suite's times are waits on a real cluster: a 300 ms step that
- * takes 600 ms doubled without meaning anything, and a 4-minute scenario that took 20 s longer
- * moved 8%. Calibrated on repeated runs of the same version on the same cluster (README, "Comparing
- * runs"), where no test moved by more than these.
+ * When a difference in time is more than noise: the longer time is at least `factor` times the
+ * shorter AND they differ by at least `absoluteMs`. Both, because the suite's times are waits on
+ * a real cluster: a 300 ms step that takes 600 ms doubled without meaning anything, and a
+ * 4-minute scenario 20 s longer moved 8%. A factor rather than a percentage of A, so that
+ * faster and slower are judged alike.
+ *
+ * What noise is was measured (README, "Comparing runs"): two runs of the same version on the
+ * same cluster of a shared 2-core machine, at load averages about 4x apart, differed by a median
+ * factor of 2.1 per test (at most 4.9) and 2.3 per step (at most 22). Timings of runs on machines
+ * that busy say nothing; so the comparison also looks at how busy the machine was (`loadFactor`).
  */
 export interface NoiseRule {
-  readonly relative: number;
+  readonly factor: number;
   readonly absoluteMs: number;
+  /**
+   * Timings are compared only when the two runs' load averages per CPU are within this factor
+   * of each other; otherwise the shifts are listed and said to be not comparable, and none is a
+   * regression. Runs without load figures are taken as comparable.
+   */
+  readonly loadFactor: number;
 }
 
-export const DEFAULT_NOISE: NoiseRule = { relative: 0.5, absoluteMs: 10_000 };
+export const DEFAULT_NOISE: NoiseRule = { factor: 1.5, absoluteMs: 10_000, loadFactor: 2 };
 
 export type ChangeKind = 'regressed' | 'improved' | 'changed';
 
@@ -75,6 +87,8 @@ export interface Comparison {
   /** Tests that became, or stopped being, not applicable (skipped with a reason). */
   readonly applicability: readonly TestChange[];
   readonly timings: readonly TimingShift[];
+  /** Whether the machines were about as busy (see NoiseRule.loadFactor), with each side's load per CPU. */
+  readonly timingsComparable: { readonly comparable: boolean; readonly loadPerCpu?: readonly [number, number] };
   readonly figures: readonly FigureChange[];
   readonly cluster: readonly ClusterChange[];
   readonly regressed: { readonly verdicts: boolean; readonly timings: boolean };
@@ -129,6 +143,7 @@ export function compareRuns(
       figures.push(...figureChanges(old, now));
     }
   }
+  const timingsComparable = loadComparability(a.host, b.host, noise);
   return {
     a: sideOf(a, labelA),
     b: sideOf(b, labelB),
@@ -136,15 +151,35 @@ export function compareRuns(
     verdicts,
     applicability,
     timings,
+    timingsComparable,
     figures,
     cluster: clusterChanges(a, b),
     regressed: {
       verdicts: [...verdicts, ...applicability].some((change) => change.kind === 'regressed'),
-      timings: timings.some((shift) => shift.kind === 'slower'),
+      timings: timingsComparable.comparable && timings.some((shift) => shift.kind === 'slower'),
     },
     counts: { a: countOutcomes(a), b: countOutcomes(b) },
   };
 }
+
+/** The mean 1-minute load average per CPU of a run; undefined without figures. */
+export function loadPerCpu(host: HostLoad | undefined): number | undefined {
+  if (!host || host.cpus <= 0 || host.loadAverage.length === 0) return undefined;
+  return host.loadAverage.reduce((sum, load) => sum + load, 0) / host.loadAverage.length / host.cpus;
+}
+
+function loadComparability(a: HostLoad | undefined, b: HostLoad | undefined, noise: NoiseRule) {
+  const [loadA, loadB] = [loadPerCpu(a), loadPerCpu(b)];
+  if (loadA === undefined || loadB === undefined) return { comparable: true };
+  // Below one runnable task per CPU a machine is not contended: that much load does not slow a wait.
+  const [busyA, busyB] = [Math.max(loadA, 1), Math.max(loadB, 1)];
+  return {
+    comparable: Math.max(busyA, busyB) / Math.min(busyA, busyB) <= noise.loadFactor,
+    loadPerCpu: [round(loadA), round(loadB)] as const,
+  };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
 
 function sideOf(results: RunResults, label: string): RunSide {
   return {
@@ -243,9 +278,13 @@ function verdictShifts(
 
 const TIME_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, seconds: 1000 };
 
-export function beyondNoise(beforeMs: number, afterMs: number, noise: NoiseRule): boolean {
-  const delta = Math.abs(afterMs - beforeMs);
-  return delta >= noise.absoluteMs && delta >= noise.relative * Math.max(beforeMs, 1);
+export function beyondNoise(
+  beforeMs: number,
+  afterMs: number,
+  noise: Pick<NoiseRule, 'factor' | 'absoluteMs'>,
+): boolean {
+  const [shorter, longer] = [Math.min(beforeMs, afterMs), Math.max(beforeMs, afterMs)];
+  return longer - shorter >= noise.absoluteMs && longer >= noise.factor * Math.max(shorter, 1);
 }
 
 function timingShifts(old: TestResult, now: TestResult, noise: NoiseRule): TimingShift[] {

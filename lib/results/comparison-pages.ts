@@ -80,7 +80,7 @@ export function comparisonPages(comparison: Comparison, markdown: string, at = D
         `timing:${shift.id}:${shift.what}`,
         'Timing shifts beyond noise',
         `${shift.kind}: ${shift.scenario}: ${shift.what}`,
-        shift.kind === 'slower' ? 'broken' : 'passed',
+        shift.kind === 'slower' && comparison.timingsComparable.comparable ? 'broken' : 'passed',
         shiftText(shift),
       ),
     ),

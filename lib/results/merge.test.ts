@@ -26,6 +26,15 @@ describe('merging the shards of a run', () => {
     expect(missingShards(merged)).toEqual([]);
   });
 
+  it("keeps every part's load averages and the fewest CPUs", () => {
+    const merged = mergeRunResults([
+      { ...shard(1, 2, []), host: { cpus: 4, loadAverage: [1, 2] } },
+      { ...shard(2, 2, []), host: { cpus: 2, loadAverage: [3, 4] } },
+    ]);
+    expect(merged.host).toEqual({ cpus: 2, loadAverage: [1, 2, 3, 4] });
+    expect(mergeRunResults([shard(1, 2, []), shard(2, 2, [])]).host).toBeUndefined();
+  });
+
   it('says which shard is missing', () => {
     const merged = mergeRunResults([shard(1, 3, []), shard(3, 3, [])]);
     expect(missingShards(merged)).toEqual([{ index: 2, count: 3 }]);

@@ -42,6 +42,14 @@ export function mergeRunResults(parts: readonly RunResults[]): RunResults {
     finishedAt: parts.map((part) => part.finishedAt).sort()[parts.length - 1] as string,
     shards: [...shards].sort((a, b) => a.index - b.index),
     cluster: first.cluster,
+    ...(parts.every((part) => part.host)
+      ? {
+          host: {
+            cpus: Math.min(...parts.map((part) => part.host?.cpus ?? 0)),
+            loadAverage: parts.flatMap((part) => part.host?.loadAverage ?? []),
+          },
+        }
+      : {}),
     tests: parts.flatMap((part) => part.tests),
   };
 }

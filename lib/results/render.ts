@@ -30,11 +30,12 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
     : comparison.regressed.timings
       ? '**Slower beyond noise**, no verdict regressed'
       : '**Nothing regressed**';
+  const load = comparison.timingsComparable.loadPerCpu;
   lines.push(
     `## Changes from ${a.label} to ${b.label}`,
     '',
-    `- ${a.label}: Kubernetes ${a.serverVersion}, run ${a.runIds.join(' + ')}, finished ${a.finishedAt}: ${counts(comparison.counts.a)}`,
-    `- ${b.label}: Kubernetes ${b.serverVersion}, run ${b.runIds.join(' + ')}, finished ${b.finishedAt}: ${counts(comparison.counts.b)}`,
+    `- ${a.label}: Kubernetes ${a.serverVersion}, run ${a.runIds.join(' + ')}, finished ${a.finishedAt}: ${counts(comparison.counts.a)}${load ? `; load average ${load[0]} per CPU` : ''}`,
+    `- ${b.label}: Kubernetes ${b.serverVersion}, run ${b.runIds.join(' + ')}, finished ${b.finishedAt}: ${counts(comparison.counts.b)}${load ? `; load average ${load[1]} per CPU` : ''}`,
     '',
     `${verdict} (exit code ${comparisonExitCode(comparison)}).`,
     '',
@@ -51,9 +52,14 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   lines.push(
     `### Timing shifts beyond noise (${comparison.timings.length})`,
     '',
-    `Noise: a time counts as shifted when it moved by at least ${seconds(noise.absoluteMs)} and by at least ${Math.round(noise.relative * 100)}% of ${a.label}'s; only tests that passed on both sides are timed.`,
+    `Noise: a time counts as shifted when the longer is at least ${noise.factor}x the shorter and ${seconds(noise.absoluteMs)} longer; only tests that passed on both sides are timed.`,
     '',
   );
+  if (!comparison.timingsComparable.comparable)
+    lines.push(
+      `**Not comparable**: the machines were not about as busy (load average per CPU ${load?.[0]} against ${load?.[1]}, more than ${noise.loadFactor}x apart), so these shifts say nothing about the cluster and none counts as a regression.`,
+      '',
+    );
   if (comparison.timings.length === 0) lines.push('None.', '');
   else lines.push(...timingTable(comparison.timings, a.label, b.label), '');
 

@@ -22,7 +22,15 @@ export interface RunResults {
   /** Which part of the scenario list this is: [{index: 1, count: 2}]; several after a merge, empty for a whole run. */
   readonly shards: readonly ShardInfo[];
   readonly cluster: ClusterFacts;
+  /** The machine that ran the tests (and, for kind, the cluster): how busy it was says how far timings can be trusted. */
+  readonly host?: HostLoad;
   readonly tests: readonly TestResult[];
+}
+
+export interface HostLoad {
+  readonly cpus: number;
+  /** The 1-minute load average when the run started and when it ended (the parts' when merged). */
+  readonly loadAverage: readonly number[];
 }
 
 export interface ShardInfo {
