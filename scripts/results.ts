@@ -66,6 +66,7 @@ async function merge(args: string[]): Promise<number> {
       if (existsSync(join(part, dir))) await cp(join(part, dir), join(outDir, dir), { recursive: true });
   }
   const { rows } = await publishLedger(outDir, loadLedger(), await readDecisions(outDir));
+  await stampLedgerPages(allure, version);
   const missing = missingShards(results);
   console.log(
     `merged ${parts.length} part(s) of Kubernetes ${version} into ${relative(process.cwd(), outDir)}: ${results.tests.length} tests, ${copied} Allure results, ${rows.length} ledger statements${missing.length > 0 ? `; MISSING shards ${missing.map((shard) => `${shard.index}/${shard.count}`).join(', ')}` : ''}`,
@@ -92,6 +93,15 @@ async function copyAllureResults(from: string, to: string, version: string): Pro
     results++;
   }
   return results;
+}
+
+/** The ledger's pages, published once for the merged run, carry its version like every other result. */
+async function stampLedgerPages(dir: string, version: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (!entry.endsWith('-result.json')) continue;
+    const result = JSON.parse(await readFile(join(dir, entry), 'utf8')) as Record<string, unknown>;
+    if (isLedgerPage(result)) await writeFile(join(dir, entry), JSON.stringify(stampAllureResult(result, version)));
+  }
 }
 
 async function summary(args: string[]): Promise<number> {

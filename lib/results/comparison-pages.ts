@@ -11,7 +11,12 @@ import type { Comparison, TestChange, TimingShift } from './compare.js';
 export const COMPARISON_PAGE_PREFIX = 'comparison:';
 
 export function comparisonPages(comparison: Comparison, markdown: string, at = Date.now()): Record<string, unknown>[] {
-  const epic = `Changes from ${comparison.a.label} to ${comparison.b.label}`;
+  const { a, b } = comparison;
+  // One report can hold the comparisons of several versions: each has its own epic and histories.
+  const versions = a.serverVersion === b.serverVersion ? a.serverVersion : `${a.serverVersion} to ${b.serverVersion}`;
+  const named = `${a.label} ${b.label}`.includes(a.serverVersion) && `${a.label} ${b.label}`.includes(b.serverVersion);
+  const epic = `Changes from ${a.label} to ${b.label}${named ? '' : ` (Kubernetes ${versions})`}`;
+  const scope = `${a.label}:${a.serverVersion}>${b.label}:${b.serverVersion}:`;
   const page = (
     key: string,
     feature: string,
@@ -20,9 +25,9 @@ export function comparisonPages(comparison: Comparison, markdown: string, at = D
     description: string,
   ): Record<string, unknown> => ({
     uuid: randomUUID(),
-    historyId: createHash('md5').update(`${COMPARISON_PAGE_PREFIX}${key}`).digest('hex'),
+    historyId: createHash('md5').update(`${COMPARISON_PAGE_PREFIX}${scope}${key}`).digest('hex'),
     name,
-    fullName: `${COMPARISON_PAGE_PREFIX}${key}`,
+    fullName: `${COMPARISON_PAGE_PREFIX}${scope}${key}`,
     status,
     statusDetails: { message: name },
     stage: 'finished',
