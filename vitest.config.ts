@@ -1,6 +1,7 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { handleFromEnv } from './lib/cluster/provider.js';
 import { imageMapEnvironment } from './lib/harness/image-map-report.js';
+import { RunResultsReporter } from './lib/harness/results-reporter.js';
 import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
@@ -16,8 +17,9 @@ const conformanceRun =
  * `concurrency` files at a time (each file's tests in order, each test in its own namespaces),
  * long deadlines, and no retries: a retry that passes would hide a violation.
  *
- * The JUnit and Allure reporters are for the conformance run only (`npm run e2e`, or
- * `vitest --project e2e`): a unit run must not overwrite a conformance run's reports in `out/`.
+ * The JUnit, Allure and results (out/results.json, lib/harness/results-reporter.ts) reporters
+ * are for the conformance run only (`npm run e2e`, or `vitest --project e2e`): a unit run must
+ * not overwrite a conformance run's reports in `out/`.
  */
 export default defineConfig({
   test: {
@@ -34,6 +36,7 @@ export default defineConfig({
               environmentInfo: imageMapEnvironment(handleFromEnv()?.imageMap ?? []),
             },
           ],
+          new RunResultsReporter(out),
         ]
       : ['default'],
     outputFile: { junit: `${out}/junit.xml` },

@@ -1,23 +1,29 @@
 /**
- * npm run cluster:prepare [-- --rebuild STEP[,STEP...]|all]
- * npm run cluster:up      [-- --cluster-name NAME] [--workers N] [--offline | --online | --mode auto|offline|online] [--images DIR]
- * npm run cluster:down    [-- --cluster-name NAME]
+ * npm run cluster:prepare   [-- --kubernetes VERSION[,VERSION...]] [--rebuild STEP[,STEP...]|all]
+ * npm run cluster:up        [-- --cluster-name NAME] [--kubernetes VERSION] [--workers N] [--offline | --online | --mode auto|offline|online] [--images DIR]
+ * npm run cluster:down      [-- --cluster-name NAME]
+ * npm run cluster:cache-key [-- --kubernetes VERSION[,VERSION...]]
+ *
+ * cache-key prints the key CI keeps the toolchain cache under for those versions
+ * (lib/toolchain/cache.ts, toolchainCacheKey); everything before its last dash is the prefix to
+ * restore an older cache by.
  *
  * The settings are e2e's (lib/support/settings.ts), environment variables included; --name is
  * another spelling of --cluster-name.
  */
 import { join } from 'node:path';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { cacheLayout } from '../lib/toolchain/cache.js';
+import { cacheLayout, toolchainCacheKey } from '../lib/toolchain/cache.js';
+import { pins } from '../lib/toolchain/pins.js';
 import { onPath } from '../lib/toolchain/host.js';
 import { prepareOffline } from '../lib/toolchain/prepare.js';
 import { deleteKindCluster, openClusterSession } from '../lib/cluster/session.js';
 import { UsageError } from '../lib/support/errors.js';
-import { readSettings, settingFlags } from '../lib/support/settings.js';
+import { oneKubernetesVersion, readSettings, settingFlags } from '../lib/support/settings.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--workers N] [--offline|--online|--mode MODE] [--images DIR]; cluster:down -- [--cluster-name N]';
+  'usage: npm run cluster:prepare -- [--kubernetes V[,V...]] [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--kubernetes V] [--workers N] [--offline|--online|--mode MODE] [--images DIR]; cluster:down -- [--cluster-name N]; cluster:cache-key -- [--kubernetes V[,V...]]';
 
 function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
   const { flags, positionals } = parseFlags(args, spec, USAGE);
@@ -26,7 +32,8 @@ function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
 }
 
 async function prepare(args: string[], signal: AbortSignal) {
-  const values = flagsOf(args, { rebuild: { type: 'string' } });
+  const values = flagsOf(args, { rebuild: { type: 'string' }, ...settingFlags(['kubernetes']) });
+  const { kubernetes } = readSettings(['kubernetes'], { flags: values, usage: USAGE });
   const rebuild =
     values.rebuild === 'all'
       ? 'all'
@@ -35,16 +42,18 @@ async function prepare(args: string[], signal: AbortSignal) {
             .split(',')
             .filter(Boolean),
         );
-  await prepareOffline({ rebuild, signal });
+  await prepareOffline({ rebuild, signal, ...(kubernetes ? { kubernetesVersions: kubernetes } : {}) });
 }
 
 async function up(args: string[], signal: AbortSignal) {
-  const names = ['clusterName', 'workers', 'mode', 'images'] as const;
+  const names = ['clusterName', 'workers', 'mode', 'images', 'kubernetes'] as const;
   const settings = readSettings(names, { flags: flagsOf(args, settingFlags(names)), usage: USAGE });
   const name = settings.clusterName;
+  const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, USAGE);
   const session = await openClusterSession({
     clusterName: name,
     workers: settings.workers,
+    ...(kubernetesVersion ? { kubernetesVersion } : {}),
     mode: settings.mode,
     imagesDir: settings.images,
     keepCluster: true,
@@ -92,6 +101,14 @@ runMain(async () => {
       return up(rest, abort.signal);
     case 'down':
       return down(rest);
+    case 'cache-key': {
+      const { kubernetes } = readSettings(['kubernetes'], {
+        flags: flagsOf(rest, settingFlags(['kubernetes'])),
+        usage: USAGE,
+      });
+      console.log(toolchainCacheKey(kubernetes ?? [pins.kubernetes]));
+      return;
+    }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command ?? '')}`, USAGE);
   }

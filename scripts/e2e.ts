@@ -1,7 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--images DIR]
- *                [--concurrency N] [--out DIR] [--list] [--test NAME]
+ *                [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline | --online | --mode MODE]
+ *                [--images DIR] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -9,7 +9,8 @@
  * The conformance run: opens a cluster (an existing one through a kubeconfig, else a kind
  * cluster it creates, offline when the registries are unreachable), runs the e2e project of
  * vitest against it, and cleans up what it created: namespaces always, the cluster unless
- * --keep-cluster, also after Ctrl-C.
+ * --keep-cluster, also after Ctrl-C. Every run writes DIR/results.json (lib/results/schema.ts);
+ * --shard runs one part of the scenario files, for CI jobs whose results merge into one.
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -19,7 +20,14 @@ import { openClusterSession } from '../lib/cluster/session.js';
 import { deleteNamespacesOfRun, waitUntilRunLeftNothing, newRunId } from '../lib/kube/namespace.js';
 import { UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
-import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags } from '../lib/support/settings.js';
+import {
+  HANDOVER_ENV,
+  kubectlKubeconfig,
+  oneKubernetesVersion,
+  readSettings,
+  SETTINGS,
+  settingFlags,
+} from '../lib/support/settings.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
@@ -28,10 +36,11 @@ import { loadLedger } from '../lib/claims/ledger.js';
 import { publishLedger } from '../lib/claims/publish.js';
 import { ledgerCounts } from '../lib/claims/render.js';
 import { writeImageMap } from '../lib/harness/image-map-report.js';
+import { readRunResults, RESULTS_FILE } from '../lib/results/schema.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--out DIR] [--list] [--test NAME]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -39,9 +48,11 @@ const SETTING_NAMES = [
   'clusterName',
   'workers',
   'mode',
+  'kubernetes',
   'keepCluster',
   'images',
   'concurrency',
+  'shard',
   'out',
 ] as const;
 
@@ -63,6 +74,7 @@ async function main(): Promise<number> {
       `known scenarios: ${[...scenarios.keys()].join(', ')} (npm run e2e -- --list)`,
     );
   const settings = readSettings(SETTING_NAMES, { flags, usage: USAGE });
+  const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, USAGE);
   const files = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
 
   const outDir = resolve(settings.out);
@@ -90,6 +102,7 @@ async function main(): Promise<number> {
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       imagesDir: settings.images,
@@ -102,16 +115,18 @@ async function main(): Promise<number> {
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });
     await rm(join(outDir, TIMINGS_FILE), { force: true });
+    await rm(join(outDir, RESULTS_FILE), { force: true });
     for (const file of [DECISIONS_FILE, FIGURES_FILE, 'ledger.md', 'ledger.json'])
       await rm(join(outDir, file), { force: true });
     await forgetRunNamespaces(outDir);
     console.log(
-      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time`,
+      `run ${runId}: ${files.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time${settings.shard ? `, shard ${settings.shard.index} of ${settings.shard.count}` : ''}`,
     );
 
     const vitest = resolve('node_modules', 'vitest', 'vitest.mjs');
     const testFilter = typeof flags.test === 'string' ? ['-t', flags.test] : [];
-    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...testFilter, ...files], {
+    const shard = settings.shard ? [`--shard=${settings.shard.index}/${settings.shard.count}`] : [];
+    child = spawn(process.execPath, [vitest, 'run', '--project', 'e2e', ...shard, ...testFilter, ...files], {
       stdio: 'inherit',
       env: {
         ...process.env,
@@ -127,6 +142,7 @@ async function main(): Promise<number> {
     if (interrupted) exitCode = 130;
     printTimings(await readTimings(outDir));
     await printLedger(outDir);
+    await printResults(outDir);
   } finally {
     if (session && process.env[HANDOVER_ENV.repro] === '1') {
       // npm run repro: the namespaces stay for exploration; say how to remove them.
@@ -173,6 +189,19 @@ async function printLedger(outDir: string): Promise<void> {
   const counts = Object.entries(ledgerCounts(rows)).filter(([, count]) => count > 0);
   console.log(
     `\nguides' statements: ${rows.length} in the ledger; ${counts.map(([verdict, count]) => `${count} ${verdict}`).join(', ')} (${relative(process.cwd(), join(outDir, 'ledger.md'))})`,
+  );
+}
+
+/** Where the machine-readable results are, and what they count. */
+async function printResults(outDir: string): Promise<void> {
+  const results = await readRunResults(outDir).catch(() => undefined);
+  if (!results) {
+    console.log(`\nno ${RESULTS_FILE} was written (no test started)`);
+    return;
+  }
+  const count = (outcome: string) => results.tests.filter((test) => test.outcome === outcome).length;
+  console.log(
+    `\nresults: ${relative(process.cwd(), join(outDir, RESULTS_FILE))} (${results.tests.length} tests: ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped)`,
   );
 }
 

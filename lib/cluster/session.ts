@@ -25,6 +25,11 @@ export interface ClusterRequest {
   /** kind cluster name; an existing kind cluster of this name is reused, not recreated. */
   readonly clusterName: string;
   readonly workers: number;
+  /**
+   * The Kubernetes version of a kind cluster to create (default: the toolchain's pinned one).
+   * A cluster that already exists (a kubeconfig, a reused kind cluster) must run it.
+   */
+  readonly kubernetesVersion?: string;
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** A directory of `docker save` archives of official images to load (--images); kind clusters only. */
@@ -52,6 +57,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
         `load them onto that cluster's nodes yourself; the suite then finds them there`,
       );
     const { handle, kube } = await existingCluster(request.kubeconfig, request.context);
+    checkVersion(handle.serverVersion, request.kubernetesVersion, `the cluster of context ${handle.name}`);
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
@@ -77,7 +83,11 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
         ? 'offline mode (asked for)'
         : 'offline mode: the public registries are unreachable from here',
     );
-    const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
+    const artifacts = await prepareOffline({
+      say: (line) => say(`  ${line}`),
+      signal: request.signal,
+      ...(request.kubernetesVersion ? { kubernetesVersions: [request.kubernetesVersion] } : {}),
+    });
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
     imageMap = withUserArchives(standInMap(artifacts.workloadImages));
@@ -90,6 +100,8 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   } else {
     // The guides' placeholder images (myapp, backup-tool) exist nowhere online: they are not in this map.
     imageMap = withUserArchives(officialMap());
+    // Online, kind's own published node image of that version.
+    if (request.kubernetesVersion) nodeImage = `kindest/node:${request.kubernetesVersion}`;
   }
   archives.push(...userArchives.map((archive) => archive.file));
   sayImageMap(imageMap, say);
@@ -118,6 +130,7 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   }
   await kind.writeKubeconfig(request.clusterName, kubeconfig);
   const reached = await reachCluster(kubeconfig);
+  if (reused) checkVersion(reached.serverVersion, request.kubernetesVersion, `kind cluster ${request.clusterName}`);
   await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
   if (request.waitForNodeImages && localImagesOf(imageMap).length > 0)
@@ -168,4 +181,13 @@ export async function deleteKindCluster(
 function sayImageMap(map: readonly ImageMapEntry[], say: (line: string) => void): void {
   say('image map (what runs for each image the fixtures name):');
   for (const line of imageMapLines(map)) say(`  ${line}`);
+}
+
+/** A cluster the run did not create runs the version it runs: if another was asked for, say so. */
+function checkVersion(serverVersion: string, wanted: string | undefined, what: string): void {
+  if (wanted && serverVersion !== wanted)
+    throw new ActionableError(
+      `${what} runs Kubernetes ${serverVersion}, not ${wanted}`,
+      'leave out --kubernetes, or use another cluster (for kind: another --cluster-name, or delete this one)',
+    );
 }

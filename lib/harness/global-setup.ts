@@ -8,7 +8,8 @@ import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId, waitUntilRunLeftNothing } from '../kube/namespace.js';
 import { writeImageMap } from './image-map-report.js';
 import { runNamespaces } from './run-namespaces.js';
-import { HANDOVER_ENV, readSettings } from '../support/settings.js';
+import { readClusterFacts } from './run-facts.js';
+import { HANDOVER_ENV, oneKubernetesVersion, readSettings } from '../support/settings.js';
 
 /**
  * One cluster per e2e run. `npm run e2e` opens it and passes it in the environment (so that it
@@ -23,12 +24,23 @@ export default async function setup(project: TestProject) {
   let handle: ClusterHandle | undefined = handleFromEnv();
   let session: ClusterSession | undefined;
   if (!handle) {
-    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'images']);
+    const settings = readSettings([
+      'kubeconfig',
+      'context',
+      'clusterName',
+      'workers',
+      'mode',
+      'keepCluster',
+      'images',
+      'kubernetes',
+    ]);
+    const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, 'set STS_KUBERNETES to one version');
     session = await openClusterSession({
       kubeconfig: settings.kubeconfig,
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      ...(kubernetesVersion ? { kubernetesVersion } : {}),
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       imagesDir: settings.images,
@@ -38,7 +50,8 @@ export default async function setup(project: TestProject) {
     handle = session.handle;
     await writeImageMap(outDir, handle.imageMap);
   }
-  const contract = await readControllerContract(connect(handle), handle.serverVersion);
+  const kube = connect(handle);
+  const contract = await readControllerContract(kube, handle.serverVersion);
   console.log(
     `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource})`,
   );
@@ -46,6 +59,8 @@ export default async function setup(project: TestProject) {
   project.provide('contract', contract);
   project.provide('runId', runId);
   project.provide('outDir', outDir);
+  // For out/results.json (results-reporter.ts): versions, gates and images, read while the cluster is there.
+  project.provide('clusterFacts', await readClusterFacts(handle, kube, contract));
 
   return async () => {
     if (!session) return;

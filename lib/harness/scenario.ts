@@ -22,6 +22,7 @@ import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
 import { recordDecision, recordFigure } from './decisions.js';
 import { recordTiming } from './timings.js';
+import { recordNote, testFacts, timedStep, verdictResult } from './test-facts.js';
 import { TestTranscript } from './transcripts.js';
 import { HANDOVER_ENV } from '../support/settings.js';
 
@@ -170,6 +171,7 @@ export const test = base.extend<Fixtures>({
         cluster: inject('cluster'),
         outDir: inject('outDir'),
       });
+      testFacts(task.meta).waitingMs = waitClock.totalMs - waitedBefore;
       await recordTiming(inject('outDir'), {
         file: task.file?.name ?? '',
         test: task.name,
@@ -192,6 +194,8 @@ export const test = base.extend<Fixtures>({
     const applied = recorded.applied.bind(recorded);
     const timeline = (statefulSet: string, namespace = main.namespace) => recorded.timeline(statefulSet, namespace);
     const resolve = async (result: Verdict | Declared) => ('verdict' in result ? await result.verdict() : result);
+    // What this test did, for out/results.json (lib/harness/test-facts.ts).
+    const collected = testFacts(task.meta);
 
     const scenario: Scenario = {
       kube,
@@ -202,19 +206,30 @@ export const test = base.extend<Fixtures>({
       async step(title, body) {
         recorded.mark(title);
         transcript.step(title);
-        return allure.step(title, async () => {
-          try {
-            return await body();
-          } catch (error) {
-            const soFar = await Promise.all(
-              judges.map(async (judge) => ({
-                judge,
-                verdict: judge.judge(await timeline(judge.statefulSet, judge.namespace)),
-              })),
-            ).then(verdictsSoFar, (barrier: Error) => `(the timeline could not be judged: ${barrier.message})`);
-            throw stepFailure(title, error, soFar);
-          }
-        });
+        return timedStep(collected, title, () =>
+          allure.step(title, async () => {
+            try {
+              return await body();
+            } catch (error) {
+              const soFar = await Promise.all(
+                judges.map(async (judge) => ({
+                  judge,
+                  verdict: judge.judge(await timeline(judge.statefulSet, judge.namespace)),
+                })),
+              ).then(
+                (results) => {
+                  for (const { judge, verdict } of results)
+                    collected.verdicts.push(
+                      verdictResult(verdict, judge.expectedKinds ?? 'holds', 'when a step failed'),
+                    );
+                  return verdictsSoFar(results);
+                },
+                (barrier: Error) => `(the timeline could not be judged: ${barrier.message})`,
+              );
+              throw stepFailure(title, error, soFar);
+            }
+          }),
+        );
       },
       async checkpoint() {
         // A list's resourceVersion is the store's revision when it was served: later writes are above it.
@@ -239,6 +254,7 @@ export const test = base.extend<Fixtures>({
       },
       async expectHolds(result) {
         const verdict = await resolve(result);
+        collected.verdicts.push(verdictResult(verdict, 'holds'));
         await allure.step(`${verdict.invariant} ${verdict.outcome} (${verdict.checked})`, async () => {
           await allure.attachment(
             `verdict: ${verdict.invariant}`,
@@ -250,6 +266,7 @@ export const test = base.extend<Fixtures>({
       },
       async expectViolated(result, kinds) {
         const verdict = await resolve(result);
+        collected.verdicts.push(verdictResult(verdict, kinds));
         const found = [...new Set(verdict.violations.map((violation) => violation.kind))];
         await allure.step(
           `negative control: ${verdict.invariant} must report ${kinds.join(', ')}; it reported ${found.join(', ') || verdict.outcome}`,
@@ -268,6 +285,7 @@ export const test = base.extend<Fixtures>({
       },
       async note(title, facts, attachment) {
         recorded.mark(title);
+        recordNote(collected, title, facts);
         await allure.step(title, async (context) => {
           for (const [name, value] of Object.entries(facts)) {
             await context.parameter(name, value);
@@ -302,6 +320,7 @@ export const test = base.extend<Fixtures>({
       },
       async figure(name, value, unit) {
         const shown = `${value}${unit ? ` ${unit}` : ''}`;
+        collected.figures.push(unit === undefined ? { name, value } : { name, value, unit });
         await allure.parameter(name, shown, { excluded: true });
         await recordFigure(inject('outDir'), { test: `${task.file?.name ?? ''} > ${task.name}`, name, value, unit });
       },

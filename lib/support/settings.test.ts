@@ -6,6 +6,7 @@ import {
   DEFAULT_CONCURRENCY,
   flagOf,
   kubectlKubeconfig,
+  oneKubernetesVersion,
   readSettings,
   settingFlags,
   SETTINGS,
@@ -38,11 +39,43 @@ describe('settings', () => {
       clusterName: DEFAULT_CLUSTER_NAME,
       workers: 0,
       mode: 'auto',
+      kubernetes: undefined,
       keepCluster: false,
       concurrency: DEFAULT_CONCURRENCY,
+      shard: undefined,
       out: 'out',
     });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
+  });
+
+  it('takes Kubernetes versions as v1.MINOR.PATCH, several separated by commas, and a cluster only one', () => {
+    expect(read(['--kubernetes', 'v1.33.13,v1.34.10,v1.33.13'])).toMatchObject({
+      kubernetes: ['v1.33.13', 'v1.34.10'],
+    });
+    expect(read([], { STS_KUBERNETES: 'v1.33.13' })).toMatchObject({ kubernetes: ['v1.33.13'] });
+    expect(failure(() => read(['--kubernetes', '1.33'])).message).toBe(
+      '--kubernetes 1.33 is not a Kubernetes version; pass --kubernetes v1.MINOR.PATCH, e.g. v1.33.13 (cluster:prepare takes several: v1.33.13,v1.34.10)',
+    );
+    expect(failure(() => read(['--kubernetes', 'v1.33.13,'])).message).toMatch(
+      /is not a Kubernetes version \(an empty entry\)/,
+    );
+    expect(oneKubernetesVersion(['v1.33.13'], 'usage')).toBe('v1.33.13');
+    expect(oneKubernetesVersion(undefined, 'usage')).toBeUndefined();
+    expect(failure(() => oneKubernetesVersion(['v1.33.13', 'v1.34.10'], 'usage')).message).toBe(
+      '--kubernetes v1.33.13,v1.34.10 names 2 versions; a cluster runs one; usage',
+    );
+  });
+
+  it('takes a shard as INDEX/COUNT, and nothing outside 1..COUNT', () => {
+    expect(read(['--shard', '2/3'])).toMatchObject({ shard: { index: 2, count: 3 } });
+    expect(read([], { STS_SHARD: '1/2' })).toMatchObject({ shard: { index: 1, count: 2 } });
+    expect(failure(() => read(['--shard', '3/2'])).message).toBe(
+      '--shard 3/2 is not a shard; pass --shard INDEX/COUNT, e.g. 1/2 and 2/2',
+    );
+    expect(failure(() => read([], { STS_SHARD: '0/2' })).message).toBe(
+      'STS_SHARD=0/2 is not a shard; set STS_SHARD to INDEX/COUNT, e.g. 1/2 and 2/2',
+    );
+    expect(failure(() => read(['--shard', 'half'])).message).toMatch(/^--shard half is not a shard/);
   });
 
   it('runs at least one scenario file at a time', () => {
@@ -88,6 +121,10 @@ describe('settings', () => {
         '2',
         '--out',
         'o',
+        '--shard',
+        '1/1',
+        '--kubernetes',
+        'v1.33.13',
       ]),
     ).toEqual({
       kubeconfig: '/k',
@@ -95,8 +132,10 @@ describe('settings', () => {
       clusterName: 'n',
       workers: 3,
       mode: 'online',
+      kubernetes: ['v1.33.13'],
       keepCluster: true,
       concurrency: 2,
+      shard: { index: 1, count: 1 },
       out: 'o',
     });
     expect(read(['--mode', 'offline', '--offline']).mode).toBe('offline');

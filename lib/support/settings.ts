@@ -14,6 +14,12 @@ export const DEFAULT_CLUSTER_NAME = 'sts-e2e';
 /** Scenario files at once: measured on 2 cores, see the README's Benchmarks. */
 export const DEFAULT_CONCURRENCY = 3;
 
+/** A part of the scenario files, as vitest's --shard takes it: index 1..count. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
 /** offline: build everything locally; online: stock kind; auto: offline when the registries are unreachable. */
 const CLUSTER_MODES = ['auto', 'offline', 'online'] as const;
 export type ClusterMode = (typeof CLUSTER_MODES)[number];
@@ -100,6 +106,26 @@ export const SETTINGS = {
       return raw as ClusterMode;
     },
   }),
+  /**
+   * The Kubernetes version of a kind cluster the suite creates (its node image; offline, built by
+   * `cluster:prepare`, which takes several: `v1.33.13,v1.34.10`). Unset: the toolchain's pinned
+   * version. With an existing or reused cluster it is a check: the cluster must run it.
+   */
+  kubernetes: setting<readonly string[] | undefined>({
+    flags: [{ name: 'kubernetes' }],
+    env: 'STS_KUBERNETES',
+    default: undefined,
+    parse: (raw, source) => {
+      const versions = raw.split(',').map((version) => version.trim());
+      const bad = versions.find((version) => !/^v1\.\d+\.\d+$/.test(version));
+      if (bad !== undefined)
+        throw new UsageError(
+          `${shown(source, raw)} is not a Kubernetes version${versions.length > 1 ? ` (${bad || 'an empty entry'})` : ''}`,
+          asked(source, 'v1.MINOR.PATCH, e.g. v1.33.13 (cluster:prepare takes several: v1.33.13,v1.34.10)'),
+        );
+      return [...new Set(versions)];
+    },
+  }),
   /** Keep a kind cluster the run created instead of deleting it at the end. */
   keepCluster: setting<boolean>({
     flags: [{ name: 'keep-cluster', means: true }],
@@ -137,7 +163,24 @@ export const SETTINGS = {
     default: undefined,
     parse: text('DIR'),
   }),
-  /** Where a run's reports go (JUnit, Allure results, timelines, timings). */
+  /**
+   * One part of the scenario files: `2/3` runs the second of three parts (vitest's sharding,
+   * which splits the files the same way on every machine), so CI spreads a run over jobs whose
+   * results merge into one (`npm run results:merge`). Unset: every file.
+   */
+  shard: setting<Shard | undefined>({
+    flags: [{ name: 'shard' }],
+    env: 'STS_SHARD',
+    default: undefined,
+    parse: (raw, source) => {
+      const match = /^(\d+)\/(\d+)$/.exec(raw.trim());
+      const [index, count] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+      if (!match || count < 1 || index < 1 || index > count)
+        throw new UsageError(`${shown(source, raw)} is not a shard`, asked(source, 'INDEX/COUNT, e.g. 1/2 and 2/2'));
+      return { index, count };
+    },
+  }),
+  /** Where a run's reports go (JUnit, Allure results, results.json, timelines, timings). */
   out: setting<string>({
     flags: [{ name: 'out' }],
     env: 'STS_CONFORMANCE_OUT',
@@ -161,6 +204,16 @@ export const HANDOVER_ENV = {
   /** 1 when `npm run repro` runs the scenario: the harness prints the kubectl transcript live and keeps the namespaces. */
   repro: 'STS_CONFORMANCE_REPRO',
 } as const;
+
+/** The one Kubernetes version of a cluster to create or check; several are for `cluster:prepare` only. */
+export function oneKubernetesVersion(versions: readonly string[] | undefined, usage: string): string | undefined {
+  if (versions && versions.length > 1)
+    throw new UsageError(
+      `--kubernetes ${versions.join(',')} names ${versions.length} versions`,
+      `a cluster runs one; ${usage}`,
+    );
+  return versions?.[0];
+}
 
 /** A setting's own flag, as typed: `--cluster-name`. */
 export function flagOf(name: SettingName): string {

@@ -17,14 +17,13 @@ import type { Step, StepContext, StepOutput } from './pipeline.js';
 import { nodeRootfs, toolsRootfs } from './rootfs.js';
 import { pins } from './pins.js';
 import {
-  coredns,
   crictl,
-  etcd,
   kindSource,
-  kubernetes,
+  kubernetesRelease,
   localPathProvisioner,
-  pause,
+  versioned,
   type GoBuildResult,
+  type KubernetesRelease,
 } from './toolchain.js';
 
 /**
@@ -97,8 +96,13 @@ export interface DockerImageResult {
 
 const dockerImageStillPresent = async (output: StepOutput<DockerImageResult>) => dockerImageExists(output.result.image);
 
+const baseImages = new Map<boolean, Step<DockerImageResult>>();
+
+/** One base image for every Kubernetes version (the same step object each time, as the pipeline needs). */
 export function baseImage(host: HostFacts): Step<DockerImageResult> {
-  return {
+  const known = baseImages.get(host.canLowerOomScoreAdj);
+  if (known) return known;
+  const step: Step<DockerImageResult> = {
     name: 'base-image',
     title: `kind ${pins.kind} base image from the Debian root filesystem`,
     resource: 'io',
@@ -133,6 +137,8 @@ export function baseImage(host: HostFacts): Step<DockerImageResult> {
       return { image };
     },
   };
+  baseImages.set(host.canLowerOomScoreAdj, step);
+  return step;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,9 +160,26 @@ interface ComponentImage {
   readonly instructions: readonly string[];
 }
 
-export const componentImages: Step<ComponentImagesResult> = {
-  name: 'component-images',
-  title: 'control-plane, CNI and storage images under the names kubeadm and kind use',
+const componentSteps = new Map<string, Step<ComponentImagesResult>>();
+
+/** The images of one Kubernetes version's control plane, with the CNI and storage images. */
+export function componentImages(release: KubernetesRelease = kubernetesRelease()): Step<ComponentImagesResult> {
+  const known = componentSteps.get(release.version);
+  if (known) return known;
+  const step = componentImagesStep(release);
+  componentSteps.set(release.version, step);
+  return step;
+}
+
+const componentImagesStep = ({
+  version,
+  kubernetes,
+  etcd,
+  coredns,
+  pause,
+}: KubernetesRelease): Step<ComponentImagesResult> => ({
+  name: versioned('component-images', version),
+  title: `control-plane (Kubernetes ${version}), CNI and storage images under the names kubeadm and kind use`,
   resource: 'io',
   needs: [kindSource, kubernetes, etcd, coredns, localPathProvisioner, pause, toolsRootfs],
   recipeFiles,
@@ -276,7 +299,7 @@ export const componentImages: Step<ComponentImagesResult> = {
       manifests: { cni: 'default-cni.yaml', storage: 'default-storage.yaml' },
     };
   },
-};
+});
 
 interface NodeManifests {
   readonly cni: string;
@@ -312,18 +335,31 @@ export interface NodeImageResult extends DockerImageResult {
   readonly preloadedImages: readonly string[];
 }
 
-export function nodeImage(host: HostFacts): Step<NodeImageResult> {
+const nodeSteps = new Map<string, Step<NodeImageResult>>();
+
+/** The kind node image of one Kubernetes version: sts-conformance/kind-node:<version>. */
+export function nodeImage(host: HostFacts, release: KubernetesRelease = kubernetesRelease()): Step<NodeImageResult> {
+  const known = nodeSteps.get(release.version);
+  if (known) return known;
+  const step = nodeImageStep(host, release);
+  nodeSteps.set(release.version, step);
+  return step;
+}
+
+function nodeImageStep(host: HostFacts, release: KubernetesRelease): Step<NodeImageResult> {
   const base = baseImage(host);
+  const { version, kubernetes } = release;
+  const components = componentImages(release);
   return {
-    name: 'node-image',
-    title: `kind node image for Kubernetes ${pins.kubernetes}`,
+    name: versioned('node-image', version),
+    title: `kind node image for Kubernetes ${version}`,
     resource: 'io',
-    needs: [base, componentImages, kubernetes],
+    needs: [base, components, kubernetes],
     recipeFiles,
-    fingerprint: () => ({ kubernetes: pins.kubernetes }),
+    fingerprint: () => ({ kubernetes: version }),
     async build(context, use) {
-      const image = `${IMAGE_PREFIX}/kind-node:${pins.kubernetes}`;
-      const components = use(componentImages);
+      const image = `${IMAGE_PREFIX}/kind-node:${version}`;
+      const built = use(components);
       const k8s = use(kubernetes);
       const container = `sts-conformance-node-build-${process.pid}`;
       // The same shape as `kind build node-image`: a container from the base image, binaries
@@ -352,13 +388,10 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
         const staging = join(context.outDir, '.kind');
         await mkdir(join(staging, 'manifests'), { recursive: true });
         // kind reads the version from this file and passes it to kubeadm as kubernetesVersion.
-        await writeFile(join(staging, 'version'), pins.kubernetes);
+        await writeFile(join(staging, 'version'), version);
+        await copyFile(join(built.dir, built.result.manifests.cni), join(staging, 'manifests', 'default-cni.yaml'));
         await copyFile(
-          join(components.dir, components.result.manifests.cni),
-          join(staging, 'manifests', 'default-cni.yaml'),
-        );
-        await copyFile(
-          join(components.dir, components.result.manifests.storage),
+          join(built.dir, built.result.manifests.storage),
           join(staging, 'manifests', 'default-storage.yaml'),
         );
         await exec('mkdir', '-p', '/kind/manifests');
@@ -402,7 +435,7 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
             '-',
           ],
           {
-            inputFile: join(components.dir, components.result.tarball),
+            inputFile: join(built.dir, built.result.tarball),
           },
         );
         const listed = new Set(
@@ -410,7 +443,7 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
             await context.capture('docker', ['exec', container, 'ctr', '--namespace=k8s.io', 'images', 'list', '-q'])
           ).split('\n'),
         );
-        const expected = components.result.images.map(fullyQualified);
+        const expected = built.result.images.map(fullyQualified);
         const absent = expected.filter((name) => !listed.has(name));
         if (absent.length > 0) throw new Error(`the node's containerd lacks ${absent.join(', ')} after import`);
         // ctr 1.x has no `import --label`: pin afterwards so kubelet's image GC never removes them.
@@ -445,7 +478,7 @@ export function nodeImage(host: HostFacts): Step<NodeImageResult> {
           throw new Error(`node image lost STOPSIGNAL (has ${JSON.stringify(stopSignal)})`);
         context.note('saving the node image');
         await context.run('docker', ['save', '-o', join(context.outDir, 'node-image.tar'), image]);
-        return { image, tarball: 'node-image.tar', kubernetesVersion: pins.kubernetes, preloadedImages: expected };
+        return { image, tarball: 'node-image.tar', kubernetesVersion: version, preloadedImages: expected };
       } finally {
         await execa('docker', ['rm', '-f', '-v', container], { reject: false });
       }

@@ -17,14 +17,12 @@ export const pins = {
   kind: 'v0.31.0',
 
   /**
-   * Newest v1.34 patch whose go.mod the Go checksum database verifies through the proxy
-   * (v1.34.11 and v1.34.12 are on the proxy, but the checksum database answers 404 for them here).
-   * 1.34 is the newest minor that starts on cgroup v1 without `failCgroupV1: false`.
+   * The default Kubernetes version: the newest v1.34 patch whose go.mod the Go checksum database
+   * verifies through the proxy (v1.34.11 and v1.34.12 are on the proxy, but the checksum database
+   * answers 404 for them here). 1.34 is the newest minor that starts on cgroup v1 without
+   * `failCgroupV1: false`. Other versions are asked for with `--kubernetes` (KNOWN_VERSIONS).
    */
   kubernetes: 'v1.34.10',
-
-  /** The staging modules (k8s.io/api, client-go...) are tagged v0.X.Y for Kubernetes v1.X.Y. */
-  kubernetesStaging: 'v0.34.10',
 
   /**
    * crictl, which kind only uses for `kind export logs`. v1.34.0 (the Kubernetes minor) is on
@@ -44,3 +42,14 @@ export const pins = {
   /** Debian release of the node root filesystem and of the tool images (iptables, busybox). */
   debianSuite: 'bookworm',
 } as const;
+
+/**
+ * Versions besides the default that are known to build offline here: the module proxy serves
+ * them, the checksum database verifies them, and their whole module graph (staging modules, and
+ * etcd and CoreDNS at the versions their kubeadm names) downloads. Any other version may be
+ * asked for; these are the ones the nightly matrix uses.
+ *
+ * - v1.33.13: the newest v1.33 patch the proxy serves (v1.33.8, v1.33.10 and v1.33.14 answer
+ *   403). Its kubeadm asks for etcd 3.5.24-0, CoreDNS v1.12.0 and pause 3.10.
+ */
+export const KNOWN_VERSIONS = ['v1.33.13', pins.kubernetes] as const;

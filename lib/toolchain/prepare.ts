@@ -17,14 +17,17 @@ import { guideImages, isGuideIntermediate, type GuideImagesResult } from './guid
 import { IMAGE_CATALOG } from './image-catalog.js';
 import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
-import { kindCli, kubernetes } from './toolchain.js';
+import { kindCli, kubernetesRelease } from './toolchain.js';
 
 /** What a kind cluster needs, all of it local: the kind binary, the node image and the workload images. */
 export interface OfflineArtifacts {
   readonly kind: string;
+  /** The kubectl, node image and version of the first version asked for. */
   readonly kubectl: string;
   readonly nodeImage: string;
   readonly kubernetesVersion: string;
+  /** Every version asked for, in the order asked. */
+  readonly releases: readonly OfflineRelease[];
   /** Every local workload image (busybox and the guide images of lib/toolchain/image-catalog.ts). */
   readonly workloadImages: readonly string[];
   /** `docker save` archives of the workload images, for `kind load image-archive`. */
@@ -32,7 +35,15 @@ export interface OfflineArtifacts {
   readonly host: HostFacts;
 }
 
+export interface OfflineRelease {
+  readonly kubernetesVersion: string;
+  readonly nodeImage: string;
+  readonly kubectl: string;
+}
+
 export interface PrepareOptions {
+  /** Kubernetes versions to build node images for; by default the pinned one (pins.kubernetes). */
+  readonly kubernetesVersions?: readonly string[];
   /** Step names to rebuild (their dependents follow), or 'all'. */
   readonly rebuild?: ReadonlySet<string> | 'all';
   readonly say?: (line: string) => void;
@@ -60,6 +71,21 @@ export class UnknownStepError extends UsageError {
 }
 
 /**
+ * The steps `--rebuild` names: a step (`kubernetes@v1.33.13`), or that step of every version
+ * asked for (`kubernetes`), or 'all'. A name that is neither is a usage error listing the steps.
+ */
+export function stepsToRebuild(
+  known: readonly string[],
+  requested: ReadonlySet<string> | 'all',
+): ReadonlySet<string> | 'all' {
+  if (requested === 'all') return 'all';
+  const family = (step: string) => step.split('@')[0] as string;
+  const unknown = [...requested].filter((name) => !known.some((step) => step === name || family(step) === name));
+  if (unknown.length > 0) throw new UnknownStepError(unknown, [...new Set(known.map(family))]);
+  return new Set(known.filter((step) => requested.has(step) || requested.has(family(step))));
+}
+
+/**
  * Builds (or finds in the cache) everything an offline kind cluster needs, and makes sure the
  * node and workload images are in the local Docker engine.
  */
@@ -74,13 +100,11 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     `✓ host ready in ${formatDuration((Date.now() - hostStarted) / 1000)} (Docker ${host.dockerServerVersion}, default runtime ${host.dockerDefaultRuntime})`,
   );
 
-  const node = nodeImage(host);
-  const known = stepsOf([kindCli, node, workloadImages, guideImages]).map((step) => step.name);
-  const rebuild = options.rebuild ?? new Set<string>();
-  if (rebuild !== 'all') {
-    const unknown = [...rebuild].filter((name) => !known.includes(name));
-    if (unknown.length > 0) throw new UnknownStepError(unknown, known);
-  }
+  const versions = options.kubernetesVersions?.length ? [...new Set(options.kubernetesVersions)] : [pins.kubernetes];
+  const releases = versions.map((version) => kubernetesRelease(version));
+  const nodes = releases.map((release) => nodeImage(host, release));
+  const known = stepsOf([kindCli, ...nodes, workloadImages, guideImages]).map((step) => step.name);
+  const rebuild = stepsToRebuild(known, options.rebuild ?? new Set<string>());
 
   const timings: Array<StepOutput<unknown>> = [];
   const reporter: PipelineReporter = {
@@ -117,10 +141,10 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   const settled = await Promise.allSettled(
     [
       pipeline.resolve(kindCli),
-      pipeline.resolve(node),
       pipeline.resolve(workloadImages),
-      pipeline.resolve(kubernetes),
       pipeline.resolve(guideImages),
+      ...nodes.map((node) => pipeline.resolve(node)),
+      ...releases.map((release) => pipeline.resolve(release.kubernetes)),
     ].map((pending) =>
       pending.catch((error: unknown) => {
         stop.abort();
@@ -132,18 +156,16 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
     .map((outcome) => outcome.reason as unknown);
   if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
-  const [kind, nodeOutput, workloads, k8s, guides] = settled.map(
-    (outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value,
-  ) as [
-    StepOutput<{ binaries: readonly string[] }>,
-    StepOutput<NodeImageResult>,
-    StepOutput<WorkloadImagesResult>,
-    StepOutput<unknown>,
-    StepOutput<GuideImagesResult>,
-  ];
+  const outputs = settled.map((outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value);
+  const kind = outputs[0] as StepOutput<{ binaries: readonly string[] }>;
+  const workloads = outputs[1] as StepOutput<WorkloadImagesResult>;
+  const guides = outputs[2] as StepOutput<GuideImagesResult>;
+  const nodeOutputs = outputs.slice(3, 3 + nodes.length) as StepOutput<NodeImageResult>[];
+  const k8sOutputs = outputs.slice(3 + nodes.length);
   requireCatalogAgrees(workloads.result.images);
 
-  await ensureImageLoaded(nodeOutput.result.image, join(nodeOutput.dir, nodeOutput.result.tarball), say);
+  for (const nodeOutput of nodeOutputs)
+    await ensureImageLoaded(nodeOutput.result.image, join(nodeOutput.dir, nodeOutput.result.tarball), say);
   for (const image of workloads.result.images) {
     await ensureImageLoaded(image.image, join(workloads.dir, workloads.result.tarball), say);
   }
@@ -162,14 +184,19 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     for (const output of built) say(`  ${output.name.padEnd(24)} ${formatDuration(output.seconds)}`);
   }
   say(
-    `✓ offline toolchain ready in ${formatDuration((Date.now() - started) / 1000)}: node image ${nodeOutput.result.image}, kind ${pins.kind}, cache ${cache.root} (${await directorySize(cache.root)})`,
+    `✓ offline toolchain ready in ${formatDuration((Date.now() - started) / 1000)}: node image${nodeOutputs.length === 1 ? '' : 's'} ${nodeOutputs.map((output) => output.result.image).join(', ')}, kind ${pins.kind}, cache ${cache.root} (${await directorySize(cache.root)})`,
   );
 
+  const offlineReleases = nodeOutputs.map((nodeOutput, index) => ({
+    kubernetesVersion: nodeOutput.result.kubernetesVersion,
+    nodeImage: nodeOutput.result.image,
+    kubectl: join((k8sOutputs[index] as StepOutput<unknown>).dir, 'bin', 'kubectl'),
+  }));
+  const [first] = offlineReleases as [OfflineRelease];
   return {
     kind: join(kind.dir, 'bin', 'kind'),
-    kubectl: join(k8s.dir, 'bin', 'kubectl'),
-    nodeImage: nodeOutput.result.image,
-    kubernetesVersion: nodeOutput.result.kubernetesVersion,
+    ...first,
+    releases: offlineReleases,
     workloadImages: [
       ...workloads.result.images.map((image) => image.image),
       ...guides.result.images.map((image) => image.image),
@@ -181,8 +208,10 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
 
 /**
  * Removes artifacts of older keys of the steps just resolved, and the intermediate Docker images
- * they tagged, so the cache holds one recipe's worth. Partial directories of a prepare that is
- * still running elsewhere are left alone.
+ * they tagged, so the cache holds one recipe's worth per step (per version, for the steps of a
+ * Kubernetes version). Partial directories of a prepare that is still running elsewhere are left
+ * alone, and so are intermediate images of keys this cache does not hold (another checkout's or
+ * another cache root's, on a shared Docker engine).
  */
 async function pruneStaleArtifacts(
   cache: CacheLayout,
@@ -190,7 +219,7 @@ async function pruneStaleArtifacts(
 ): Promise<{ entries: number; bytes: number; images: number }> {
   let entries = 0;
   let bytes = 0;
-  const currentKeys = new Set([...current.values()].map((output) => output.key));
+  const prunedKeys: string[] = [];
   for (const [name, output] of current) {
     const dir = join(cache.artifacts, name);
     for (const entry of await readdir(dir).catch(() => [] as string[])) {
@@ -199,13 +228,14 @@ async function pruneStaleArtifacts(
       await rm(join(dir, entry), { recursive: true, force: true });
       entries++;
       bytes += Number.isFinite(size) ? size : 0;
+      prunedKeys.push(entry);
     }
   }
   const listed = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
   const stale = listed.stdout
     .split('\n')
     .filter((reference) => isIntermediateImage(reference) || isGuideIntermediate(reference))
-    .filter((reference) => ![...currentKeys].some((key) => reference.endsWith(key)));
+    .filter((reference) => prunedKeys.some((key) => reference.endsWith(key)));
   if (stale.length > 0) await execa('docker', ['rmi', ...stale], { reject: false });
   return { entries, bytes, images: stale.length };
 }

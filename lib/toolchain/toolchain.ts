@@ -195,20 +195,58 @@ const KUBERNETES_COMMANDS = [
   'kubectl',
 ];
 
-export const kubernetes: Step<KubernetesResult> = {
-  name: 'kubernetes',
-  title: `Kubernetes ${pins.kubernetes}: ${KUBERNETES_COMMANDS.join(', ')}`,
+/**
+ * The steps that depend on the Kubernetes version, one set per version (the cache keys them by
+ * it, so several versions live side by side): the binaries, and etcd, CoreDNS and pause at the
+ * versions that release's kubeadm asks for. A step's name carries its version
+ * (`kubernetes@v1.33.13`); everything else (kind, the root filesystems, the base image, crictl,
+ * the storage provisioner, the workload images) is built once for all versions.
+ */
+export interface KubernetesRelease {
+  readonly version: string;
+  readonly kubernetes: Step<KubernetesResult>;
+  readonly etcd: Step<GoBuildResult>;
+  readonly coredns: Step<GoBuildResult>;
+  readonly pause: Step<PauseResult>;
+}
+
+const releases = new Map<string, KubernetesRelease>();
+
+/** The steps of one Kubernetes version; the same objects every time (the pipeline tells steps apart by identity). */
+export function kubernetesRelease(version: string = pins.kubernetes): KubernetesRelease {
+  let release = releases.get(version);
+  if (!release) {
+    const k8s = kubernetesStep(version);
+    release = { version, kubernetes: k8s, etcd: etcdStep(k8s), coredns: corednsStep(k8s), pause: pauseStep(k8s) };
+    releases.set(version, release);
+  }
+  return release;
+}
+
+/** "v1.33.13" -> "v0.33.13": the staging modules (k8s.io/api, client-go...) are tagged v0.X.Y for Kubernetes v1.X.Y. */
+export function stagingVersion(version: string): string {
+  const match = /^v1\.(\d+)\.(\d+)$/.exec(version);
+  if (!match) throw new Error(`${version} is not a Kubernetes release version (v1.MINOR.PATCH)`);
+  return `v0.${match[1]}.${match[2]}`;
+}
+
+/** A step's name for one version: kubernetes@v1.33.13. */
+export const versioned = (name: string, version: string) => `${name}@${version}`;
+
+const kubernetesStep = (version: string): Step<KubernetesResult> => ({
+  name: versioned('kubernetes', version),
+  title: `Kubernetes ${version}: ${KUBERNETES_COMMANDS.join(', ')}`,
   resource: 'cpu',
   needs: [],
   recipeFiles,
-  fingerprint: () => ({ kubernetes: pins.kubernetes, staging: pins.kubernetesStaging, commands: KUBERNETES_COMMANDS }),
+  fingerprint: () => ({ kubernetes: version, staging: stagingVersion(version), commands: KUBERNETES_COMMANDS }),
   async build(context) {
-    const download = await downloadModule(context, 'k8s.io/kubernetes', pins.kubernetes);
-    const [major, minor] = pins.kubernetes.replace(/^v/, '').split('.');
+    const download = await downloadModule(context, 'k8s.io/kubernetes', version);
+    const [major, minor] = version.replace(/^v/, '').split('.');
     // The release time, not the build time: rebuilding the same version yields the same binaries.
     const buildDate = await releaseTime(download);
     const versionFields: Record<string, string> = {
-      gitVersion: pins.kubernetes,
+      gitVersion: version,
       gitMajor: major as string,
       gitMinor: minor as string,
       gitTreeState: 'clean',
@@ -221,20 +259,17 @@ export const kubernetes: Step<KubernetesResult> = {
     );
     const built = await goBuild(context, 'kubernetes', {
       module: 'k8s.io/kubernetes',
-      version: pins.kubernetes,
+      version,
       packages: KUBERNETES_COMMANDS.map((command) => `k8s.io/kubernetes/cmd/${command}`),
       tags: ['selinux', 'notest'],
       ldflags,
-      replaces: (goMod) => stagingReplaces(goMod, pins.kubernetesStaging),
+      replaces: (goMod) => stagingReplaces(goMod, stagingVersion(version)),
     });
 
     const kubeadm = join(context.outDir, 'bin', 'kubeadm');
     const reported = (await context.capture(kubeadm, ['version', '-o', 'short'])).trim();
-    if (reported !== pins.kubernetes)
-      throw new Error(`kubeadm reports version ${reported}, expected ${pins.kubernetes}`);
-    const images = (
-      await context.capture(kubeadm, ['config', 'images', 'list', '--kubernetes-version', pins.kubernetes])
-    )
+    if (reported !== version) throw new Error(`kubeadm reports version ${reported}, expected ${version}`);
+    const images = (await context.capture(kubeadm, ['config', 'images', 'list', '--kubernetes-version', version]))
       .split('\n')
       .map((line) => line.trim())
       .filter(Boolean);
@@ -245,7 +280,7 @@ export const kubernetes: Step<KubernetesResult> = {
     await copyFile(pauseC, join(context.outDir, 'pause', 'pause.c'));
     return { ...built, commit: download.Origin?.Hash, kubeadmImages: images, pauseSource: 'pause/pause.c' };
   },
-};
+});
 
 async function releaseTime(download: ModuleDownload): Promise<string> {
   const infoFile = download.GoMod?.replace(/\.mod$/, '.info');
@@ -263,9 +298,9 @@ export function kubeadmImageTag(images: readonly string[], repository: string): 
 
 // ---------------------------------------------------------------------------------------------
 
-export const etcd: Step<GoBuildResult> = {
-  name: 'etcd',
-  title: 'etcd, at the version kubeadm asks for',
+const etcdStep = (kubernetes: Step<KubernetesResult>): Step<GoBuildResult> => ({
+  name: kubernetes.name.replace(/^kubernetes/, 'etcd'),
+  title: `etcd, at the version kubeadm ${kubernetes.name.replace(/^kubernetes@/, '')} asks for`,
   resource: 'cpu',
   needs: [kubernetes],
   recipeFiles,
@@ -280,16 +315,16 @@ export const etcd: Step<GoBuildResult> = {
       binaryName: 'etcd',
     });
   },
-};
+});
 
 /** "registry.k8s.io/etcd:3.6.4-0" -> "v3.6.4" */
 export function etcdVersion(kubeadmImages: readonly string[]): string {
   return `v${kubeadmImageTag(kubeadmImages, 'registry.k8s.io/etcd').replace(/-\d+$/, '')}`;
 }
 
-export const coredns: Step<GoBuildResult> = {
-  name: 'coredns',
-  title: 'CoreDNS, at the version kubeadm asks for',
+const corednsStep = (kubernetes: Step<KubernetesResult>): Step<GoBuildResult> => ({
+  name: kubernetes.name.replace(/^kubernetes/, 'coredns'),
+  title: `CoreDNS, at the version kubeadm ${kubernetes.name.replace(/^kubernetes@/, '')} asks for`,
   resource: 'cpu',
   needs: [kubernetes],
   recipeFiles,
@@ -306,7 +341,7 @@ export const coredns: Step<GoBuildResult> = {
       ldflags: [`-X github.com/coredns/coredns/coremain.GitCommit=${version}`],
     });
   },
-};
+});
 
 export const crictl: Step<GoBuildResult> = {
   name: 'crictl',
@@ -346,9 +381,9 @@ export interface PauseResult {
   readonly version: string;
 }
 
-export const pause: Step<PauseResult> = {
-  name: 'pause',
-  title: 'pause, compiled from the Kubernetes module',
+const pauseStep = (kubernetes: Step<KubernetesResult>): Step<PauseResult> => ({
+  name: kubernetes.name.replace(/^kubernetes/, 'pause'),
+  title: `pause, compiled from the Kubernetes module ${kubernetes.name.replace(/^kubernetes@/, '')}`,
   resource: 'cpu',
   needs: [kubernetes],
   recipeFiles,
@@ -371,4 +406,4 @@ export const pause: Step<PauseResult> = {
     await context.run('strip', [join(context.outDir, 'bin', 'pause')]);
     return { binary: 'bin/pause', version };
   },
-};
+});
