@@ -51,6 +51,8 @@ export interface ContainerSpec {
   readonly files?: ReadonlyArray<{ content: string; target: string; mode?: number }>;
   readonly network?: StartedNetwork;
   readonly alias?: string;
+  /** Named Docker volumes (startVolume) mounted at these paths: data that outlives a container. */
+  readonly volumes?: ReadonlyArray<{ name: string; target: string }>;
   /** A log line that says the container got past its start (the adapters do the real waiting). */
   readonly startedWhen?: RegExp;
 }
@@ -80,6 +82,10 @@ function configured(image: string, spec: ContainerSpec): GenericContainer {
   if (spec.files?.length)
     container = container.withCopyContentToContainer(
       spec.files.map((file) => ({ content: file.content, target: file.target, mode: file.mode })),
+    );
+  if (spec.volumes?.length)
+    container = container.withBindMounts(
+      spec.volumes.map((volume) => ({ source: volume.name, target: volume.target, mode: 'rw' as const })),
     );
   if (spec.network) container = container.withNetwork(spec.network);
   if (spec.alias) container = container.withNetworkAliases(spec.alias);
@@ -171,6 +177,19 @@ export async function startNetwork(): Promise<StartedNetwork> {
 
 export function networkPrefix(runId: string): string {
   return `sts-it-${runId}-`;
+}
+
+/** A named Docker volume, labelled with the run (the global teardown removes it if a test does not). */
+export async function startVolume(): Promise<string> {
+  const name = `${networkPrefix(inject('integrationRun').id)}${Math.random().toString(36).slice(2, 10)}`;
+  const labels = Object.entries(runLabels()).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
+  await execa('docker', ['volume', 'create', ...labels, name]);
+  return name;
+}
+
+export async function removeVolumes(names: ReadonlyArray<string | undefined>): Promise<void> {
+  const present = names.filter((name): name is string => Boolean(name));
+  if (present.length > 0) await execa('docker', ['volume', 'rm', '-f', ...present], { reject: false });
 }
 
 /** Stops containers (and a network) whatever happened; for afterAll/afterEach. */
