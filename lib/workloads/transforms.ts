@@ -440,3 +440,20 @@ export function statefulSetField(statefulSet: string, field: string, value: unkn
     },
   };
 }
+
+/** Mounts a volume of the pod template into a container (the volume must exist, e.g. one an init-container transform added). */
+export function mountInContainer(container: string, mount: { name: string; mountPath: string }): Transform {
+  return {
+    name: `mount volume ${mount.name} at ${mount.mountPath} in ${container}`,
+    apply: (objects) => {
+      for (const found of containersNamed(objects, container))
+        found.volumeMounts = [...(found.volumeMounts ?? []), { ...mount }];
+      return [...objects];
+    },
+  };
+}
+
+/** Several transforms that make one change, under one name and reason. */
+export function oneChange(name: string, parts: readonly Transform[]): Transform {
+  return { name, apply: (objects) => applyTransforms(objects, parts) };
+}
