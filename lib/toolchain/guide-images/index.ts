@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { IMAGE_CATALOG } from '../image-catalog.js';
+import { ferretdbImage } from './ferretdb.js';
 import { mariadbImage } from './mariadb.js';
 import { postgres1422Image, postgres1423Image, postgres15Image } from './postgres.js';
 import { INTERMEDIATE, recipe, type Step } from './layers.js';
@@ -10,7 +11,7 @@ import { INTERMEDIATE, recipe, type Step } from './layers.js';
  * and the Go module proxy (see layers.ts), saved together into one archive: shared layers are
  * stored once, and `kind load image-archive` puts them on the nodes the way it does busybox.
  */
-const imageSteps = [mariadbImage, postgres1423Image, postgres1422Image, postgres15Image] as const;
+const imageSteps = [mariadbImage, postgres1423Image, postgres1422Image, postgres15Image, ferretdbImage] as const;
 
 export interface GuideImage {
   readonly image: string;
