@@ -3,6 +3,7 @@ import {
   ApiException,
   AppsV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubeConfig,
   PolicyV1Api,
   StorageV1Api,
@@ -20,6 +21,7 @@ export interface Kube {
   readonly apps: AppsV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
+  readonly discovery: DiscoveryV1Api;
 }
 
 /** Reads a kubeconfig file, or a KUBECONFIG-style list of files; the one place kubeconfigs are loaded. */
@@ -49,6 +51,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     apps: config.makeApiClient(AppsV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
+    discovery: config.makeApiClient(DiscoveryV1Api),
   };
 }
 
