@@ -1,4 +1,6 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import { handleFromEnv } from './lib/cluster/provider.js';
+import { imageMapEnvironment } from './lib/harness/image-map-report.js';
 import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
@@ -7,10 +9,12 @@ const conformanceRun =
   process.env[HANDOVER_ENV.runId] !== undefined || process.argv.some((arg) => /^(--project=)?e2e$/.test(arg));
 
 /**
- * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one
- * real cluster per run (lib/harness/global-setup.ts), `concurrency` files at a time (each file's
- * tests in order, each test in its own namespaces), long deadlines, and no retries: a retry that
- * passes would hide a violation.
+ * Three projects. `unit`: pure logic, no cluster, seconds. `integration`: the guide images and
+ * the database adapters on the host's Docker through testcontainers, outside Kubernetes
+ * (the *.integration.test.ts files under lib/, next to the adapters they prove), tens of seconds.
+ * `e2e`: the conformance scenarios on one real cluster per run (lib/harness/global-setup.ts),
+ * `concurrency` files at a time (each file's tests in order, each test in its own namespaces),
+ * long deadlines, and no retries: a retry that passes would hide a violation.
  *
  * The JUnit and Allure reporters are for the conformance run only (`npm run e2e`, or
  * `vitest --project e2e`): a unit run must not overwrite a conformance run's reports in `out/`.
@@ -21,7 +25,15 @@ export default defineConfig({
       ? [
           'default',
           ['junit', { suiteName: 'statefulset-conformance' }],
-          ['allure-vitest/reporter', { resultsDir: `${out}/allure-results`, reportMatchers: false }],
+          [
+            'allure-vitest/reporter',
+            {
+              resultsDir: `${out}/allure-results`,
+              reportMatchers: false,
+              // The image map of the run (npm run e2e hands the cluster over), on the report's overview.
+              environmentInfo: imageMapEnvironment(handleFromEnv()?.imageMap ?? []),
+            },
+          ],
         ]
       : ['default'],
     outputFile: { junit: `${out}/junit.xml` },
@@ -32,6 +44,19 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, '**/*.integration.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['lib/**/*.integration.test.ts'],
+          globalSetup: ['lib/workloads/integration/global-setup.ts'],
+          // testcontainers' reaper (Ryuk) is an image this machine cannot pull; the global setup cleans up instead.
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true' },
+          retry: 0,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
         },
       },
       {

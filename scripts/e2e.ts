@@ -1,7 +1,7 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
- *                [--out DIR] [--list]
+ *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--images DIR]
+ *                [--concurrency N] [--out DIR] [--list]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
  * the kubeconfig also comes from KUBECONFIG.
@@ -23,10 +23,11 @@ import { HANDOVER_ENV, kubectlKubeconfig, readSettings, SETTINGS, settingFlags }
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
+import { writeImageMap } from '../lib/harness/image-map-report.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--out DIR] [--list]';
 
 const SETTING_NAMES = [
   'kubeconfig',
@@ -35,6 +36,7 @@ const SETTING_NAMES = [
   'workers',
   'mode',
   'keepCluster',
+  'images',
   'concurrency',
   'out',
 ] as const;
@@ -86,10 +88,12 @@ async function main(): Promise<number> {
       workers: settings.workers,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
+      imagesDir: settings.images,
       logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
     if (interrupted) return 130;
+    await writeImageMap(outDir, session.handle.imageMap);
     // The previous run's results stay until this one can actually start.
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
     await rm(join(outDir, 'junit.xml'), { force: true });

@@ -4,6 +4,7 @@ import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { connect, loadKubeConfig, serverVersion, type Kube } from '../kube/client.js';
 import { ActionableError, firstLine } from '../support/errors.js';
 import { withDeadline } from '../support/wait.js';
+import { ImageMixError, officialMap } from './image-map.js';
 import { nodeImageMap } from './nodes.js';
 
 /** A cluster that answered through a kubeconfig: clients for it and what it reported. */
@@ -23,7 +24,11 @@ export async function existingCluster(
 ): Promise<{ handle: ClusterHandle; kube: Kube }> {
   const reached = await reachCluster(kubeconfig, context);
   // A cluster the offline toolchain made holds the local stand-ins on its nodes; use them rather than pulling.
-  const imageMap = await nodeImageMap(reached.kube).catch(() => ({}));
+  // Nodes that hold stand-ins and official images of one product are refused (ImageMixError).
+  const imageMap = await nodeImageMap(reached.kube).catch((error: unknown) => {
+    if (error instanceof ImageMixError) throw error;
+    return officialMap();
+  });
   const handle: ClusterHandle = {
     name: reached.context,
     provider: 'existing',

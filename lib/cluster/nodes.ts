@@ -2,30 +2,34 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { Kube } from '../kube/client.js';
 import { clusterReads } from '../kube/verbs.js';
 import { waitFor, withDeadline } from '../support/wait.js';
-import { imageMapFromNodes } from './local-images.js';
+import type { ImageMapEntry } from '../kube/cluster-handle.js';
+import { imageMapFromNodes } from './image-map.js';
 
 /** Nodes are cluster-scoped: only ever read, never changed. */
 function listNodes(kube: Kube): Promise<V1Node[]> {
   return withDeadline('list Nodes', 15_000, clusterReads.nodes(kube));
 }
 
-/** The image map the nodes' reported images imply (see local-images.ts). */
-export async function nodeImageMap(kube: Kube): Promise<Record<string, string>> {
+function imageNamesOf(node: V1Node): string[] {
+  return (node.status?.images ?? []).flatMap((image) => image.names ?? []);
+}
+
+/** The image map the nodes' reported images imply (see image-map.ts). */
+export async function nodeImageMap(kube: Kube): Promise<ImageMapEntry[]> {
   const nodes = await listNodes(kube);
-  return imageMapFromNodes(nodes.map((node) => (node.status?.images ?? []).flatMap((image) => image.names ?? [])));
+  return imageMapFromNodes(nodes.map(imageNamesOf));
 }
 
 /**
  * Waits until every node reports the loaded images in its status. kubelet refreshes that list
  * periodically, so right after `kind load` a client reading node status would not see them yet.
  */
-export async function waitForNodeImages(kube: Kube, expected: Readonly<Record<string, string>>): Promise<void> {
-  const wanted = Object.entries(expected);
+export async function waitForNodeImages(kube: Kube, expected: readonly string[]): Promise<void> {
   await waitFor(
-    `every node to report ${Object.values(expected).join(', ')} among its images`,
+    `every node to report ${expected.join(', ')} among its images`,
     async () => {
-      const map = await nodeImageMap(kube);
-      const missing = wanted.filter(([upstream, local]) => map[upstream] !== local).map(([, local]) => local);
+      const nodes = await listNodes(kube);
+      const missing = expected.filter((image) => !nodes.every((node) => imageNamesOf(node).includes(image)));
       return missing.length === 0
         ? { done: true, value: undefined }
         : { done: false, observed: `not yet reported: ${missing.join(', ')}` };

@@ -1,6 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ActionableError } from '../support/errors.js';
+import { ActionableError, UsageError } from '../support/errors.js';
+import { flagOf } from '../support/settings.js';
+import { IMAGE_CATALOG } from '../toolchain/image-catalog.js';
+import type { ImageMapEntry } from '../kube/cluster-handle.js';
+import { readImageArchives } from './image-archives.js';
+import { imageMapLines, localImagesOf, officialMap, standInMap, withArchives } from './image-map.js';
 import type { ClusterMode } from '../support/settings.js';
 import { formatDuration } from '../support/format.js';
 import { existingCluster, reachCluster } from './existing.js';
@@ -22,6 +27,8 @@ export interface ClusterRequest {
   readonly workers: number;
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
+  /** A directory of `docker save` archives of official images to load (--images); kind clusters only. */
+  readonly imagesDir?: string;
   /** Keep a cluster this run created instead of deleting it on release. */
   readonly keepCluster: boolean;
   /** Where failure logs go. */
@@ -39,17 +46,30 @@ function kubeconfigPathFor(clusterName: string): string {
 export async function openClusterSession(request: ClusterRequest): Promise<ClusterSession> {
   const { say } = request;
   if (request.kubeconfig) {
+    if (request.imagesDir)
+      throw new UsageError(
+        `${flagOf('images')} loads image archives into a kind cluster the suite creates, not into the cluster of ${flagOf('kubeconfig')}`,
+        `load them onto that cluster's nodes yourself; the suite then finds them there`,
+      );
     const { handle, kube } = await existingCluster(request.kubeconfig, request.context);
     say(
       `using existing cluster: context ${handle.name}, server ${handle.serverVersion} (only namespaces this run creates are touched)`,
     );
+    sayImageMap(handle.imageMap, say);
     return { handle, kube, release: async () => {} };
   }
+
+  // Archives first: a directory that would mix official and stand-in images is refused before anything is built.
+  const userArchives = request.imagesDir ? await readImageArchives(request.imagesDir, flagOf('images')) : [];
+  const archiveImages = userArchives.flatMap((archive) => archive.images);
+  const withUserArchives = (map: ImageMapEntry[]) =>
+    request.imagesDir ? withArchives(map, archiveImages, request.imagesDir) : map;
+  withUserArchives(standInMap(IMAGE_CATALOG.map((entry) => entry.local)));
 
   const offline = request.mode === 'offline' || (request.mode === 'auto' && !(await registriesReachable()));
   let kindBinary = process.env.KIND ?? 'kind';
   let nodeImage: string | undefined;
-  let imageMap: Record<string, string> = {};
+  let imageMap: ImageMapEntry[];
   const archives: string[] = [];
   if (offline) {
     say(
@@ -60,14 +80,19 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
     const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
-    imageMap = Object.fromEntries(artifacts.workloadImages.map((image) => [image.standsInFor, image.image]));
-    archives.push(artifacts.workloadArchive);
+    imageMap = withUserArchives(standInMap(artifacts.workloadImages));
+    archives.push(...artifacts.workloadArchives);
   } else if (!(await dockerAnswers())) {
     throw new ActionableError(
       'no Docker engine answers',
       'start Docker, or run `npm run cluster:prepare`, which installs and starts it',
     );
+  } else {
+    // The guides' placeholder images (myapp, backup-tool) exist nowhere online: they are not in this map.
+    imageMap = withUserArchives(officialMap());
   }
+  archives.push(...userArchives.map((archive) => archive.file));
+  sayImageMap(imageMap, say);
 
   const kind = new Kind(kindBinary, say);
   const kubeconfig = kubeconfigPathFor(request.clusterName);
@@ -95,7 +120,8 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   const reached = await reachCluster(kubeconfig);
   await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
   for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
+  if (request.waitForNodeImages && localImagesOf(imageMap).length > 0)
+    await waitForNodeImages(reached.kube, localImagesOf(imageMap));
 
   const handle: ClusterHandle = {
     name: request.clusterName,
@@ -137,4 +163,9 @@ export async function deleteKindCluster(
   if (!(await kind.exists(name))) return false;
   await kind.delete(name);
   return true;
+}
+
+function sayImageMap(map: readonly ImageMapEntry[], say: (line: string) => void): void {
+  say('image map (what runs for each image the fixtures name):');
+  for (const line of imageMapLines(map)) say(`  ${line}`);
 }

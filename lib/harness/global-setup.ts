@@ -6,6 +6,7 @@ import { openClusterSession } from '../cluster/session.js';
 import { connect } from '../kube/client.js';
 import { readControllerContract } from '../kube/cluster-facts.js';
 import { deleteNamespacesOfRun, newRunId, waitUntilRunLeftNothing } from '../kube/namespace.js';
+import { writeImageMap } from './image-map-report.js';
 import { runNamespaces } from './run-namespaces.js';
 import { HANDOVER_ENV, readSettings } from '../support/settings.js';
 
@@ -22,7 +23,7 @@ export default async function setup(project: TestProject) {
   let handle: ClusterHandle | undefined = handleFromEnv();
   let session: ClusterSession | undefined;
   if (!handle) {
-    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster']);
+    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster', 'images']);
     session = await openClusterSession({
       kubeconfig: settings.kubeconfig,
       context: settings.context,
@@ -30,10 +31,12 @@ export default async function setup(project: TestProject) {
       workers: settings.workers,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
+      imagesDir: settings.images,
       logDir: join(outDir, 'cluster'),
       say: (line) => console.log(line),
     });
     handle = session.handle;
+    await writeImageMap(outDir, handle.imageMap);
   }
   const contract = await readControllerContract(connect(handle), handle.serverVersion);
   console.log(

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { Exec, type V1Status } from '@kubernetes/client-node';
 import type { OwnedNamespace } from './namespace.js';
 import { call } from './client.js';
@@ -13,6 +13,8 @@ export interface ExecOptions {
   /** Defaults to the pod's first container. */
   readonly container?: string;
   readonly timeoutMs?: number;
+  /** Sent as the command's standard input, then closed (a password, SQL): never part of the command line. */
+  readonly stdin?: string;
 }
 
 /**
@@ -59,7 +61,17 @@ export async function execInPod(
     };
 
     new Exec(kube.config)
-      .exec(ns, pod, container, [...command], stdout.stream, stderr.stream, null, false, onStatus)
+      .exec(
+        ns,
+        pod,
+        container,
+        [...command],
+        stdout.stream,
+        stderr.stream,
+        options.stdin === undefined ? null : Readable.from([Buffer.from(options.stdin, 'utf8')]),
+        false,
+        onStatus,
+      )
       .then(
         (socket) =>
           socket.on('close', () =>

@@ -126,6 +126,17 @@ export const SETTINGS = {
       return value;
     },
   }),
+  /**
+   * A directory of `docker save` archives (*.tar) of official images, loaded into the kind cluster
+   * the suite creates: those products run on their official images ("archive" in the image map),
+   * the others on stand-ins (offline) or pulled (online). Never both for one product.
+   */
+  images: setting<string | undefined>({
+    flags: [{ name: 'images' }],
+    env: 'STS_IMAGES',
+    default: undefined,
+    parse: text('DIR'),
+  }),
   /** Where a run's reports go (JUnit, Allure results, timelines, timings). */
   out: setting<string>({
     flags: [{ name: 'out' }],

@@ -13,6 +13,8 @@ import {
   type WorkloadImage,
   type WorkloadImagesResult,
 } from './images.js';
+import { guideImages, isGuideIntermediate, type GuideImagesResult } from './guide-images/index.js';
+import { IMAGE_CATALOG } from './image-catalog.js';
 import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
 import { kindCli, kubernetes } from './toolchain.js';
@@ -23,9 +25,10 @@ export interface OfflineArtifacts {
   readonly kubectl: string;
   readonly nodeImage: string;
   readonly kubernetesVersion: string;
-  readonly workloadImages: readonly WorkloadImage[];
+  /** Every local workload image (busybox and the guide images of lib/toolchain/image-catalog.ts). */
+  readonly workloadImages: readonly string[];
   /** `docker save` archives of the workload images, for `kind load image-archive`. */
-  readonly workloadArchive: string;
+  readonly workloadArchives: readonly string[];
   readonly host: HostFacts;
 }
 
@@ -72,7 +75,7 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   );
 
   const node = nodeImage(host);
-  const known = stepsOf([kindCli, node, workloadImages]).map((step) => step.name);
+  const known = stepsOf([kindCli, node, workloadImages, guideImages]).map((step) => step.name);
   const rebuild = options.rebuild ?? new Set<string>();
   if (rebuild !== 'all') {
     const unknown = [...rebuild].filter((name) => !known.includes(name));
@@ -117,6 +120,7 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
       pipeline.resolve(node),
       pipeline.resolve(workloadImages),
       pipeline.resolve(kubernetes),
+      pipeline.resolve(guideImages),
     ].map((pending) =>
       pending.catch((error: unknown) => {
         stop.abort();
@@ -128,19 +132,23 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
     .map((outcome) => outcome.reason as unknown);
   if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
-  const [kind, nodeOutput, workloads, k8s] = settled.map(
+  const [kind, nodeOutput, workloads, k8s, guides] = settled.map(
     (outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value,
   ) as [
     StepOutput<{ binaries: readonly string[] }>,
     StepOutput<NodeImageResult>,
     StepOutput<WorkloadImagesResult>,
     StepOutput<unknown>,
+    StepOutput<GuideImagesResult>,
   ];
+  requireCatalogAgrees(workloads.result.images);
 
   await ensureImageLoaded(nodeOutput.result.image, join(nodeOutput.dir, nodeOutput.result.tarball), say);
   for (const image of workloads.result.images) {
     await ensureImageLoaded(image.image, join(workloads.dir, workloads.result.tarball), say);
   }
+  const guideArchive = join(guides.dir, guides.result.tarball);
+  for (const image of guides.result.images) await ensureImageLoaded(image.image, guideArchive, say, image.id);
 
   const pruned = await pruneStaleArtifacts(cache, pipeline.resolvedOutputs());
   if (pruned.entries > 0)
@@ -162,8 +170,11 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     kubectl: join(k8s.dir, 'bin', 'kubectl'),
     nodeImage: nodeOutput.result.image,
     kubernetesVersion: nodeOutput.result.kubernetesVersion,
-    workloadImages: workloads.result.images,
-    workloadArchive: join(workloads.dir, workloads.result.tarball),
+    workloadImages: [
+      ...workloads.result.images.map((image) => image.image),
+      ...guides.result.images.map((image) => image.image),
+    ],
+    workloadArchives: [join(workloads.dir, workloads.result.tarball), guideArchive],
     host,
   };
 }
@@ -193,18 +204,38 @@ async function pruneStaleArtifacts(
   const listed = await execa('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
   const stale = listed.stdout
     .split('\n')
-    .filter(isIntermediateImage)
+    .filter((reference) => isIntermediateImage(reference) || isGuideIntermediate(reference))
     .filter((reference) => ![...currentKeys].some((key) => reference.endsWith(key)));
   if (stale.length > 0) await execa('docker', ['rmi', ...stale], { reject: false });
   return { entries, bytes, images: stale.length };
 }
 
-async function ensureImageLoaded(image: string, archive: string, say: (line: string) => void): Promise<void> {
+/**
+ * Loads the image from its archive unless the engine has it; with `id`, also when the engine's
+ * image of that name is another build (another checkout's recipe tagged the same name).
+ */
+async function ensureImageLoaded(
+  image: string,
+  archive: string,
+  say: (line: string) => void,
+  id?: string,
+): Promise<void> {
   const present = await execa('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { reject: false });
-  if (present.exitCode === 0) return;
+  if (present.exitCode === 0 && (id === undefined || present.stdout.trim() === id)) return;
   const started = Date.now();
   await execa('docker', ['load', '-i', archive]);
   say(`✓ loaded ${image} into Docker from the cache in ${formatDuration((Date.now() - started) / 1000)}`);
+}
+
+/** The busybox image images.ts builds is the one the image catalog names (its version comes from Debian). */
+function requireCatalogAgrees(built: readonly WorkloadImage[]): void {
+  for (const image of built) {
+    const entry = IMAGE_CATALOG.find((candidate) => candidate.official === image.standsInFor);
+    if (!entry || entry.local !== image.image)
+      throw new Error(
+        `the workload image step built ${image.image} for ${image.standsInFor}, but the image catalog (lib/toolchain/image-catalog.ts) names ${entry?.local ?? 'nothing'}`,
+      );
+  }
 }
 
 async function directorySize(path: string): Promise<string> {

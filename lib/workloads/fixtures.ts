@@ -19,7 +19,7 @@ export interface AdaptedFixture {
  */
 function clusterTransforms(cluster: ClusterHandle): Transform[] {
   const transforms: Transform[] = [];
-  if (Object.keys(cluster.imageMap).length > 0) transforms.push(useLocalImages(cluster.imageMap));
+  if (cluster.imageMap.some((entry) => entry.mode !== 'official')) transforms.push(useLocalImages(cluster.imageMap));
   if (cluster.provider === 'kind') transforms.push(storageClass('standard'));
   return transforms;
 }

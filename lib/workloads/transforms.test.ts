@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { officialMap, standInMap } from '../cluster/image-map.js';
 import { parseManifests } from '../kube/manifests.js';
+import { IMAGE_CATALOG } from '../toolchain/image-catalog.js';
 import {
   applyTransforms,
   claimRetentionPolicy,
@@ -57,10 +59,34 @@ describe('transforms of the web fixture', () => {
   });
 
   it('point busybox at the local image by repository, whatever the tag', () => {
-    const objects = applyTransforms(webFixture, [
-      useLocalImages({ 'docker.io/library/busybox': 'sts-conformance.local/busybox:1.35.0' }),
-    ]);
+    const objects = applyTransforms(webFixture, [useLocalImages(standInMap(['sts-conformance.local/busybox:1.35.0']))]);
     expect(statefulSetOf(objects).spec.template.spec.containers[0]?.image).toBe('sts-conformance.local/busybox:1.35.0');
+  });
+
+  it('choose by tag where the map does: postgres 14 and 15 go to their own stand-ins, 14.22 to its own', () => {
+    const map = standInMap(IMAGE_CATALOG.map((entry) => entry.local));
+    const imageFor = (image: string) => {
+      const withImage = structuredClone(webFixture);
+      statefulSetOf(withImage).spec.template.spec.containers[0]!.image = image;
+      return statefulSetOf(applyTransforms(withImage, [useLocalImages(map)])).spec.template.spec.containers[0]?.image;
+    };
+    expect(imageFor('postgres:14')).toBe('sts-conformance.local/postgres:14.23');
+    expect(imageFor('postgres:14.5-bookworm')).toBe('sts-conformance.local/postgres:14.23');
+    expect(imageFor('postgres:14.22')).toBe('sts-conformance.local/postgres:14.22');
+    expect(imageFor('docker.io/library/postgres:15')).toBe('sts-conformance.local/postgres:15.20');
+    expect(imageFor('postgres:16')).toBe('postgres:16');
+    expect(imageFor('mysql:8.0')).toBe('sts-conformance.local/mariadb:10.11.19');
+    expect(imageFor('mongo:6.0')).toBe('sts-conformance.local/ferretdb:1.24.0');
+    expect(imageFor('myapp:latest')).toBe('sts-conformance.local/myapp:2.0');
+    expect(imageFor('myapp:1.0')).toBe('sts-conformance.local/myapp:1.0');
+    expect(imageFor('backup-tool')).toBe('sts-conformance.local/backup-tool:1.0');
+  });
+
+  it('leave official images as named', () => {
+    const objects = applyTransforms(webFixture, [useLocalImages(officialMap())]);
+    expect(statefulSetOf(objects).spec.template.spec.containers[0]?.image).toBe(
+      statefulSetOf(webFixture).spec.template.spec.containers[0]?.image,
+    );
   });
 
   it('set replicas, the pod management policy, a partition, an env var and the storage class', () => {

@@ -1,4 +1,6 @@
+import type { ImageMapEntry } from '../kube/cluster-handle.js';
 import type { KubeObject } from '../kube/manifests.js';
+import { mostSpecificMatch, parseReference, shortPattern } from '../support/image-reference.js';
 
 /**
  * Named adaptations of a documented manifest. Each is a pure function from objects to new
@@ -68,29 +70,25 @@ function podSpecs(objects: readonly KubeObject[]): PodSpec[] {
 
 /** docker.io/library/busybox:1.36 -> docker.io/library/busybox (the repository, normalised as containerd does). */
 export function repositoryOf(image: string): string {
-  const withoutDigest = image.split('@')[0] as string;
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  const repository = colon > lastSlash ? withoutDigest.slice(0, colon) : withoutDigest;
-  const first = repository.split('/')[0] ?? '';
-  const hasRegistry = repository.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  if (hasRegistry) return repository;
-  return repository.includes('/') ? `docker.io/${repository}` : `docker.io/library/${repository}`;
+  return parseReference(image).repository;
 }
 
-/** Points containers at the images a cluster holds locally (offline kind), by repository. */
-export function useLocalImages(imageMap: Readonly<Record<string, string>>): Transform {
+/**
+ * Points containers at the images the run's image map says (lib/cluster/image-map.ts): a stand-in
+ * or an archive's image where a fixture names an official one, by the most specific pattern
+ * (postgres:14 and postgres:15 go to different stand-ins). Official entries leave the name as is.
+ */
+export function useLocalImages(imageMap: readonly ImageMapEntry[]): Transform {
+  const rewrites = imageMap.filter((entry) => entry.image && entry.image !== entry.official);
   return {
     name: `use local images (${
-      Object.entries(imageMap)
-        .map(([from, to]) => `${from} -> ${to}`)
-        .join(', ') || 'none'
+      rewrites.map((entry) => `${shortPattern(entry.official)} -> ${entry.image} (${entry.mode})`).join(', ') || 'none'
     })`,
     apply: (objects) => {
       for (const spec of podSpecs(objects)) {
         for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-          const local = container.image ? imageMap[repositoryOf(container.image)] : undefined;
-          if (local) container.image = local;
+          const entry = container.image ? mostSpecificMatch(imageMap, container.image) : undefined;
+          if (entry?.image) container.image = entry.image;
         }
       }
       return [...objects];
