@@ -2,6 +2,7 @@ import pRetry from 'p-retry';
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   KubeConfig,
   PolicyV1Api,
@@ -18,6 +19,8 @@ export interface Kube {
   readonly config: KubeConfig;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
+  /** CronJobs and Jobs: the guides' backup job. */
+  readonly batch: BatchV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
 }
@@ -47,6 +50,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     config,
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
+    batch: config.makeApiClient(BatchV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
   };

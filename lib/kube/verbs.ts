@@ -156,6 +156,40 @@ export async function podLogs(
   );
 }
 
+export async function listClaims(namespace: OwnedNamespace, labelSelector?: string): Promise<V1PersistentVolumeClaim[]> {
+  const list = await call(
+    `list PersistentVolumeClaims in ${namespace.name}${labelSelector ? ` (${labelSelector})` : ''}`,
+    () => namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
+  );
+  return list.items;
+}
+
+/** Deletes a claim (a replica's data, to rebuild it from nothing). The volume goes as its reclaim policy says. */
+export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
+  await call(
+    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
+    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
+    { retry: false },
+  );
+}
+
+/**
+ * Deletes a StatefulSet as `kubectl delete statefulset` does: `Orphan` (--cascade=orphan) leaves
+ * its pods running without an owner; `Background` (the default) lets the garbage collector
+ * delete them after the StatefulSet is gone.
+ */
+export async function deleteStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  propagationPolicy: 'Orphan' | 'Background',
+): Promise<void> {
+  await call(
+    `delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`,
+    () => namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
+    { retry: false },
+  );
+}
+
 /** Cluster-wide reads for smoke checks: nodes, kube-system pods, storage classes, events of any namespace. */
 export const clusterReads = {
   nodes: async (kube: OwnedNamespace['kube']) => (await call('list Nodes', () => kube.core.listNode())).items,

@@ -1,0 +1,184 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ReadBack, WriteLedger } from '../invariants/data.js';
+import type { ReplicaRead, ReplicaWriteAttempt } from '../invariants/replication.js';
+import type { OwnedNamespace } from '../kube/namespace.js';
+import { waitFor } from '../support/wait.js';
+import { newLedgerId, podExec, type Credentials } from './db-exec.js';
+import { MysqlAdapter } from './mysql.js';
+
+/**
+ * The MySQL members of a guide's StatefulSet seen as databases: one adapter per pod (the `mysql`
+ * client in the database container, lib/workloads/mysql.ts), and the ledgers of acknowledged rows
+ * the data checks judge (lib/invariants/data.ts, replication.ts). A row counts as acknowledged
+ * only when the server answered OK; a write whose answer never came is "attempted".
+ */
+
+const LEDGER_DATABASE = 'sts_ledger';
+/** The account the replication checks write as: what an application has, without READ_ONLY ADMIN or SUPER. */
+export const WRITER_ACCOUNT = 'ledger_writer';
+
+export interface MysqlMembersOptions {
+  readonly namespace: OwnedNamespace;
+  /** Pod name of an ordinal. */
+  readonly podName: (ordinal: number) => string;
+  /** The database container. */
+  readonly container: string;
+  /** Root, with the password the container has in its environment (the pod's secretKeyRef). */
+  readonly root: Credentials;
+}
+
+interface Bookkeeping {
+  acknowledged: string[];
+  attempted: string[];
+}
+
+export class MysqlMembers {
+  private readonly books = new Map<number, Bookkeeping>();
+  private writerPassword?: string;
+
+  constructor(readonly options: MysqlMembersOptions) {}
+
+  /** The adapter on this ordinal's own server, as root or as another account. */
+  adapter(ordinal: number, credentials: Credentials = this.options.root): MysqlAdapter {
+    return new MysqlAdapter(
+      podExec(this.options.namespace, this.options.podName(ordinal), {
+        container: this.options.container,
+        timeoutMs: 30_000,
+      }),
+      { credentials, ledgerDatabase: LEDGER_DATABASE },
+    );
+  }
+
+  where(ordinal: number): string {
+    return `${this.options.podName(ordinal)} ${LEDGER_DATABASE}.ledger`;
+  }
+
+  /** Until this member's server answers root over TCP (it may be Ready by a probe that cannot tell). */
+  waitAccepting(ordinal: number, timeoutMs = 180_000): Promise<void> {
+    return this.adapter(ordinal).waitUntilAccepting(timeoutMs);
+  }
+
+  async ensureLedger(ordinal: number): Promise<void> {
+    await this.adapter(ordinal).ensureLedger();
+  }
+
+  /** Writes `count` rows, one statement each; returns how many the server acknowledged. */
+  async writeRows(ordinal: number, count: number, prefix: string): Promise<number> {
+    const book = this.book(ordinal);
+    const adapter = this.adapter(ordinal);
+    let acknowledged = 0;
+    for (let index = 0; index < count; index++) {
+      const id = newLedgerId(prefix);
+      try {
+        const result = await adapter.writeLedgerRow(id);
+        if (result.acknowledged) {
+          book.acknowledged.push(id);
+          acknowledged++;
+        } else book.attempted.push(id);
+      } catch {
+        // The exec itself failed (the pod went away): the row's fate is unknown.
+        book.attempted.push(id);
+      }
+    }
+    return acknowledged;
+  }
+
+  ledger(ordinal: number): WriteLedger {
+    const book = this.book(ordinal);
+    return { subject: this.where(ordinal), acknowledged: [...book.acknowledged], attempted: [...book.attempted] };
+  }
+
+  /** The ledger's ids as this member reads them now; undefined if the read failed. */
+  async readBack(ordinal: number, from: string, credentials?: Credentials): Promise<ReadBack> {
+    try {
+      return {
+        from: `${this.options.podName(ordinal)} ${from}`,
+        ids: await this.adapter(ordinal, credentials).readLedgerIds(),
+      };
+    } catch {
+      return { from: `${this.options.podName(ordinal)} ${from}`, ids: undefined };
+    }
+  }
+
+  /** A digest of the rows a member holds: the storage check's marker, the data itself. */
+  static marker(read: ReadBack): string | undefined {
+    if (!read.ids) return undefined;
+    return `${read.ids.length} rows, sha256 ${createHash('sha256').update(read.ids.join('\n')).digest('hex').slice(0, 16)}`;
+  }
+
+  /**
+   * An account with every right on the ledger database and nothing global, created on the
+   * primary (and so on every replica through the binary log), as an application would have.
+   */
+  async createWriter(primary: number): Promise<Credentials> {
+    this.writerPassword ??= randomBytes(12).toString('hex');
+    await this.adapter(primary).query(
+      [
+        `CREATE USER IF NOT EXISTS '${WRITER_ACCOUNT}'@'%' IDENTIFIED BY '${this.writerPassword}';`,
+        `GRANT ALL ON \`${LEDGER_DATABASE}\`.* TO '${WRITER_ACCOUNT}'@'%';`,
+      ].join('\n'),
+      `create the account ${WRITER_ACCOUNT}`,
+    );
+    return this.writer();
+  }
+
+  writer(): Credentials {
+    if (!this.writerPassword) throw new Error(`the account ${WRITER_ACCOUNT} was not created`);
+    return { user: WRITER_ACCOUNT, password: { value: this.writerPassword } };
+  }
+
+  /** Tries one write on a member: acknowledged, or refused and why. */
+  async tryWrite(ordinal: number, credentials: Credentials): Promise<ReplicaWriteAttempt> {
+    const id = newLedgerId('replica-write');
+    const outcome = await this.adapter(ordinal, credentials).writeRefused(id);
+    return {
+      replica: this.options.podName(ordinal),
+      account: credentials.user,
+      acknowledged: !outcome.refused,
+      refusedAsReadOnly: outcome.readOnly,
+      error: outcome.error,
+    };
+  }
+
+  /**
+   * Reads each replica until it holds every row the primary acknowledged, or the deadline passes;
+   * returns each replica's last read, timed from now (call it right after the last write).
+   */
+  async waitReplicated(primary: number, replicas: readonly number[], deadlineMs: number): Promise<ReplicaRead[]> {
+    const expected = this.book(primary).acknowledged;
+    const started = Date.now();
+    return Promise.all(
+      replicas.map(async (ordinal) => {
+        const replica = this.options.podName(ordinal);
+        const read = async (): Promise<ReplicaRead> => {
+          const ids = (await this.readBack(ordinal, 'replica')).ids;
+          return { replica, ids, elapsedMs: Date.now() - started };
+        };
+        let last: ReplicaRead = { replica, ids: undefined, elapsedMs: 0 };
+        const caughtUp = await waitFor(
+          `${this.options.podName(ordinal)} to hold the ${expected.length} rows ${this.where(primary)} acknowledged`,
+          async () => {
+            last = await read();
+            const held = new Set(last.ids ?? []);
+            const missing = expected.filter((id) => !held.has(id)).length;
+            return missing === 0 && last.ids
+              ? { done: true, value: true }
+              : { done: false, observed: last.ids ? `${missing} rows missing` : 'not readable' };
+          },
+          { timeoutMs: deadlineMs, intervalMs: 500 },
+        ).catch(() => false);
+        // Not caught up: the observation that decides is a read made once the deadline has passed.
+        return caughtUp || last.elapsedMs >= deadlineMs ? last : read();
+      }),
+    );
+  }
+
+  private book(ordinal: number): Bookkeeping {
+    let book = this.books.get(ordinal);
+    if (!book) {
+      book = { acknowledged: [], attempted: [] };
+      this.books.set(ordinal, book);
+    }
+    return book;
+  }
+}
