@@ -1,70 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { kindsOf } from './verdict.js';
 import { replicasCaughtUp, replicasRefuseWrites } from './replication.js';
+import { kindsOf } from './verdict.js';
 
-const primary = { subject: 'mysql-0 sts_ledger.ledger', acknowledged: ['a', 'b', 'c'], attempted: ['d'] };
-const DEADLINE = 30_000;
+const ledger = { subject: 'postgres-0 ledger', acknowledged: ['a', 'b', 'c'] };
 
-describe('replicas catch up with the primary', () => {
-  it('holds when every replica holds every acknowledged row; an unconfirmed one may be there or not', () => {
-    const verdict = replicasCaughtUp(
-      primary,
-      [
-        { replica: 'mysql-1', ids: ['a', 'b', 'c'], elapsedMs: 800 },
-        { replica: 'mysql-2', ids: ['a', 'b', 'c', 'd'], elapsedMs: 1200 },
-      ],
-      DEADLINE,
-    );
+describe('acknowledged rows reach every replica', () => {
+  it('holds when each replica read every acknowledged row in time', () => {
+    const verdict = replicasCaughtUp(ledger, [
+      { replica: 'postgres-1', deadlineMs: 30_000, ids: ['a', 'b', 'c'], caughtUpAfterMs: 120 },
+      { replica: 'postgres-2', deadlineMs: 30_000, ids: ['a', 'b', 'c', 'd'], caughtUpAfterMs: 340 },
+    ]);
     expect(verdict.outcome).toBe('holds');
+    expect(verdict.checked).toContain('postgres-2 in 340 ms');
   });
 
-  it('a replica still lacking rows at the deadline is replica-behind; an unknown row is phantom-row', () => {
-    const verdict = replicasCaughtUp(
-      primary,
-      [
-        { replica: 'mysql-1', ids: ['a'], elapsedMs: 30_500 },
-        { replica: 'mysql-2', ids: ['a', 'b', 'c', 'x'], elapsedMs: 400 },
-      ],
-      DEADLINE,
-    );
-    expect(kindsOf(verdict)).toEqual(['replica-behind', 'phantom-row']);
-    expect(verdict.violations[0]?.message).toContain('mysql-1 lacks 2 of the 3 rows');
+  it('a replica missing a row at its deadline is replica-behind, naming the row', () => {
+    const verdict = replicasCaughtUp(ledger, [
+      { replica: 'postgres-1', deadlineMs: 30_000, ids: ['a', 'b', 'c'] },
+      { replica: 'postgres-2', deadlineMs: 30_000, ids: ['a'] },
+    ]);
+    expect(kindsOf(verdict)).toEqual(['replica-behind']);
+    expect(verdict.violations[0]?.message).toMatch(/postgres-2 still lacks 2 of the 3 .*\(b, c\)/);
   });
 
-  it('a read that failed, a read before the deadline that lacks rows, or nothing acknowledged is inconclusive', () => {
-    expect(
-      replicasCaughtUp(primary, [{ replica: 'mysql-1', ids: undefined, elapsedMs: 40_000 }], DEADLINE).outcome,
-    ).toBe('inconclusive');
-    expect(replicasCaughtUp(primary, [{ replica: 'mysql-1', ids: ['a'], elapsedMs: 2_000 }], DEADLINE).outcome).toBe(
+  it('a replica never read, no replica, or nothing acknowledged decides nothing', () => {
+    expect(replicasCaughtUp(ledger, [{ replica: 'postgres-1', deadlineMs: 1, ids: undefined }]).outcome).toBe(
       'inconclusive',
     );
+    expect(replicasCaughtUp(ledger, []).outcome).toBe('inconclusive');
     expect(
-      replicasCaughtUp({ subject: 's', acknowledged: [] }, [{ replica: 'r', ids: [], elapsedMs: 40_000 }], DEADLINE)
-        .outcome,
+      replicasCaughtUp({ subject: 's', acknowledged: [] }, [{ replica: 'r', deadlineMs: 1, ids: [] }]).outcome,
     ).toBe('inconclusive');
-    expect(replicasCaughtUp(primary, [], DEADLINE).outcome).toBe('inconclusive');
   });
 });
 
 describe('replicas refuse writes', () => {
-  const refused = { refusedAsReadOnly: true, acknowledged: false, error: 'ERROR 1290 (HY000): ... --read-only ...' };
-
-  it('holds when every attempt was refused as read-only', () => {
-    expect(replicasRefuseWrites([{ replica: 'mysql-1', account: 'ledger_writer', ...refused }]).outcome).toBe('holds');
+  it('holds when every replica refused as read only; an accepted write is replica-accepted-write', () => {
+    expect(
+      replicasRefuseWrites([{ replica: 'postgres-1', outcome: 'refused-read-only', detail: 'read-only transaction' }])
+        .outcome,
+    ).toBe('holds');
+    expect(
+      kindsOf(
+        replicasRefuseWrites([
+          { replica: 'postgres-1', outcome: 'refused-read-only', detail: '' },
+          { replica: 'postgres-2', outcome: 'accepted', detail: 'INSERT 0 1' },
+        ]),
+      ),
+    ).toEqual(['replica-accepted-write']);
   });
 
-  it('an acknowledged write on a replica is replica-accepted-write', () => {
-    const verdict = replicasRefuseWrites([
-      { replica: 'mysql-1', account: 'ledger_writer', ...refused },
-      { replica: 'mysql-1', account: 'root', acknowledged: true, refusedAsReadOnly: false },
-    ]);
-    expect(kindsOf(verdict)).toEqual(['replica-accepted-write']);
-    expect(verdict.violations[0]?.message).toContain('by root');
-  });
-
-  it('a refusal for another reason, or no attempt at all, is inconclusive', () => {
-    const denied = { acknowledged: false, refusedAsReadOnly: false, error: 'ERROR 1142: INSERT command denied' };
-    expect(replicasRefuseWrites([{ replica: 'mysql-1', account: 'nobody', ...denied }]).outcome).toBe('inconclusive');
+  it('a refusal for another reason (connection refused) is no evidence either way', () => {
+    expect(
+      replicasRefuseWrites([{ replica: 'postgres-1', outcome: 'refused-otherwise', detail: 'connection refused' }])
+        .outcome,
+    ).toBe('inconclusive');
     expect(replicasRefuseWrites([]).outcome).toBe('inconclusive');
   });
 });

@@ -2,113 +2,87 @@ import type { WriteLedger } from './data.js';
 import { Findings, type Verdict } from './verdict.js';
 
 /**
- * Replication as the guides describe it ("mysql-0: Primary (accepts writes)", "mysql-1: Replica
- * (read-only, replicates from primary)"), judged from the databases' own answers. Neither rule is
- * the StatefulSet controller's: it makes pods and claims; what replicates is the database,
- * configured by the manifest. These judges say whether the manifest's database did it.
+ * Replication as the guides' primary/replica patterns promise it: a row the primary acknowledged
+ * is readable on every replica within a deadline, and a replica refuses writes. Nothing here is
+ * a Kubernetes guarantee: a StatefulSet sets up no replication (its documentation says so), the
+ * pods' configuration does. These judges check what that configuration achieved.
  */
 
-/** What a replica held when it was last read, and when that was. */
-export interface ReplicaRead {
+/** What one replica showed while it was polled for the primary's acknowledged rows. */
+export interface ReplicaCatchUp {
   readonly replica: string;
-  /** Ledger ids read from the replica; undefined when the read failed (inconclusive, never a pass). */
+  /** How long it was given. */
+  readonly deadlineMs: number;
+  /** The ids of the last read (at the deadline, or when it first had them all); undefined when no read succeeded. */
   readonly ids: readonly string[] | undefined;
-  /** Milliseconds from the primary's last acknowledgement to this read. */
-  readonly elapsedMs: number;
+  /** Milliseconds from the primary's last acknowledgement until the replica had every acknowledged row. */
+  readonly caughtUpAfterMs?: number;
+  /** Why a read failed, for the report. */
+  readonly lastError?: string;
 }
 
 /**
- * Every row the primary acknowledged is on every replica within `deadlineMs` (`replica-behind`
- * otherwise), and no replica holds a row no write produced (`phantom-row`). A replica read
- * before the deadline that still lacks rows decides nothing: the poller stopped too early, so
- * the verdict is inconclusive rather than a lag the replica might have made up.
+ * Every acknowledged row of `ledger` (written on the primary) was read on each replica within
+ * its deadline (`replica-behind` otherwise, naming the missing ids). A replica that could never
+ * be read decides nothing (inconclusive), and neither does a ledger with no acknowledged row.
  */
-export function replicasCaughtUp(primary: WriteLedger, reads: readonly ReplicaRead[], deadlineMs: number): Verdict {
-  const invariant = 'replicas catch up with the primary';
+export function replicasCaughtUp(ledger: WriteLedger, replicas: readonly ReplicaCatchUp[]): Verdict {
+  const invariant = 'acknowledged rows reach every replica';
   const findings = new Findings();
   const unobserved: string[] = [];
-  if (primary.acknowledged.length === 0)
-    unobserved.push(`no write to ${primary.subject} was acknowledged: nothing to replicate`);
-  if (reads.length === 0) unobserved.push('no replica was read');
-  const known = new Set([...primary.acknowledged, ...(primary.attempted ?? [])]);
-  for (const read of reads) {
-    if (read.ids === undefined) {
-      unobserved.push(`${read.replica} could not be read`);
+  if (ledger.acknowledged.length === 0) unobserved.push(`no write to ${ledger.subject} was acknowledged`);
+  if (replicas.length === 0) unobserved.push('no replica was read');
+  for (const replica of replicas) {
+    if (replica.ids === undefined) {
+      unobserved.push(
+        `${replica.replica} could not be read within ${replica.deadlineMs} ms (${replica.lastError ?? 'no answer'})`,
+      );
       continue;
     }
-    const held = new Set(read.ids);
-    const missing = primary.acknowledged.filter((id) => !held.has(id));
-    if (missing.length > 0) {
-      if (read.elapsedMs < deadlineMs)
-        unobserved.push(
-          `${read.replica} was last read ${seconds(read.elapsedMs)} after the last acknowledgement, before the ${seconds(deadlineMs)} deadline, and lacked ${missing.length} rows`,
-        );
-      else
-        findings.add(
-          'replica-behind',
-          `${read.replica} lacks ${missing.length} of the ${primary.acknowledged.length} rows ${primary.subject} acknowledged, ${seconds(read.elapsedMs)} after the last acknowledgement (deadline ${seconds(deadlineMs)}): ${sample(missing)}`,
-        );
-    }
-    const phantoms = [...held].filter((id) => !known.has(id));
-    if (phantoms.length > 0)
+    const seen = new Set(replica.ids);
+    const missing = ledger.acknowledged.filter((id) => !seen.has(id));
+    if (missing.length > 0)
       findings.add(
-        'phantom-row',
-        `${read.replica} holds ${phantoms.length} rows no write to ${primary.subject} produced: ${sample(phantoms)}`,
+        'replica-behind',
+        `${replica.replica} still lacks ${missing.length} of the ${ledger.acknowledged.length} rows ${ledger.subject} acknowledged after ${replica.deadlineMs} ms (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`,
       );
   }
+  const timings = replicas
+    .filter((replica) => replica.caughtUpAfterMs !== undefined)
+    .map((replica) => `${replica.replica} in ${replica.caughtUpAfterMs} ms`);
   return findings.verdict(
     invariant,
-    `${primary.acknowledged.length} rows acknowledged by ${primary.subject}; ${reads
-      .map((read) => `${read.replica} read ${read.ids?.length ?? 'nothing'} after ${seconds(read.elapsedMs)}`)
-      .join(', ')}; deadline ${seconds(deadlineMs)}`,
+    `${ledger.acknowledged.length} rows acknowledged by ${ledger.subject}, read on ${replicas.map((replica) => replica.replica).join(', ') || 'no replica'}${timings.length > 0 ? `; caught up: ${timings.join(', ')}` : ''}`,
     unobserved,
   );
 }
 
-/** One write tried on a replica, and what the server answered. */
-export interface ReplicaWriteAttempt {
+/** One attempt to write to a replica. */
+export interface WriteAttempt {
   readonly replica: string;
-  /** Who wrote: the refusal of a read-only server depends on the account's privileges. */
-  readonly account: string;
-  readonly acknowledged: boolean;
-  /** The server refused it because it is read-only (MySQL/MariaDB ERROR 1290). */
-  readonly refusedAsReadOnly: boolean;
-  readonly error?: string;
+  /**
+   * accepted: the server acknowledged the write. refused-read-only: it refused because it is read
+   * only (a standby, read_only). refused-otherwise: it failed for another reason (connection,
+   * authentication), which says nothing about whether the replica would have taken it.
+   */
+  readonly outcome: 'accepted' | 'refused-read-only' | 'refused-otherwise';
+  readonly detail: string;
 }
 
-/**
- * A replica refuses writes (`replica-accepted-write` for each it acknowledged). A write refused for
- * another reason (no privilege, no connection) says nothing about read-only: inconclusive.
- */
-export function replicasRefuseWrites(attempts: readonly ReplicaWriteAttempt[]): Verdict {
-  const invariant = 'replicas refuse writes';
+/** Every replica refused the write as read only (`replica-accepted-write` for one that took it). */
+export function replicasRefuseWrites(attempts: readonly WriteAttempt[]): Verdict {
   const findings = new Findings();
   const unobserved: string[] = [];
-  if (attempts.length === 0) unobserved.push('no write was tried on a replica');
+  if (attempts.length === 0) unobserved.push('no write was attempted on a replica');
   for (const attempt of attempts) {
-    if (attempt.acknowledged)
-      findings.add(
-        'replica-accepted-write',
-        `${attempt.replica} acknowledged a write by ${attempt.account}: expected a read-only refusal`,
-      );
-    else if (!attempt.refusedAsReadOnly)
-      unobserved.push(
-        `${attempt.replica} refused ${attempt.account}'s write for another reason than read-only: ${attempt.error ?? 'no message'}`,
-      );
+    if (attempt.outcome === 'accepted')
+      findings.add('replica-accepted-write', `${attempt.replica} acknowledged a write: ${attempt.detail}`);
+    else if (attempt.outcome === 'refused-otherwise')
+      unobserved.push(`${attempt.replica} refused for a reason other than being read only: ${attempt.detail}`);
   }
   return findings.verdict(
-    invariant,
-    attempts
-      .map(
-        (attempt) =>
-          `${attempt.replica} as ${attempt.account}: ${attempt.acknowledged ? 'acknowledged' : `refused (${attempt.error ?? 'no message'})`}`,
-      )
-      .join('; ') || 'no attempts',
+    'replicas refuse writes',
+    attempts.map((attempt) => `${attempt.replica}: ${attempt.outcome}`).join(', ') || 'no attempt',
     unobserved,
   );
 }
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-const sample = (ids: readonly string[]) =>
-  `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? `, … ${ids.length - 5} more` : ''}`;

@@ -4,6 +4,7 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubeConfig,
   PolicyV1Api,
   StorageV1Api,
@@ -23,6 +24,7 @@ export interface Kube {
   readonly batch: BatchV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
+  readonly discovery: DiscoveryV1Api;
 }
 
 /** Reads a kubeconfig file, or a KUBECONFIG-style list of files; the one place kubeconfigs are loaded. */
@@ -53,6 +55,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     batch: config.makeApiClient(BatchV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
+    discovery: config.makeApiClient(DiscoveryV1Api),
   };
 }
 

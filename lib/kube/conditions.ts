@@ -1,7 +1,7 @@
 import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findClaim, findPod, findVolume, getClaim, getStatefulSet } from './verbs.js';
+import { findClaim, findPod, findVolume, getClaim, getStatefulSet, listEvents } from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -382,5 +382,141 @@ export function newUpdateRevision(
       };
     },
     { timeoutMs, intervalMs: 250 },
+  );
+}
+
+// --- what a broken workload looks like: waiting containers, restarts, probe failures -------------
+
+/** A container's state as the kubelet reports it, in one line. */
+export interface ContainerState {
+  readonly container: string;
+  readonly init: boolean;
+  /** waiting, running or terminated, with its reason (CreateContainerConfigError, CrashLoopBackOff, Completed, ...). */
+  readonly state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  readonly reason?: string;
+  readonly message?: string;
+  readonly exitCode?: number;
+  readonly restartCount: number;
+  /** The last termination, if it restarted. */
+  readonly lastExitCode?: number;
+  readonly lastReason?: string;
+}
+
+export function containerStates(pod: V1Pod | undefined): ContainerState[] {
+  const of = (init: boolean) => (status: NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number]) => {
+    const state = status.state;
+    const kind = state?.waiting ? 'waiting' : state?.running ? 'running' : state?.terminated ? 'terminated' : 'unknown';
+    return {
+      container: status.name,
+      init,
+      state: kind,
+      reason: state?.waiting?.reason ?? state?.terminated?.reason,
+      message: state?.waiting?.message ?? state?.terminated?.message,
+      exitCode: state?.terminated?.exitCode,
+      restartCount: status.restartCount,
+      lastExitCode: status.lastState?.terminated?.exitCode,
+      lastReason: status.lastState?.terminated?.reason,
+    } satisfies ContainerState;
+  };
+  return [
+    ...(pod?.status?.initContainerStatuses ?? []).map(of(true)),
+    ...(pod?.status?.containerStatuses ?? []).map(of(false)),
+  ];
+}
+
+export function describeContainerState(state: ContainerState): string {
+  const detail = [state.reason, state.exitCode !== undefined ? `exit ${state.exitCode}` : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const last = state.lastExitCode !== undefined ? `, last exit ${state.lastExitCode} (${state.lastReason})` : '';
+  return `${state.init ? 'init container' : 'container'} ${state.container} ${state.state}${detail ? ` (${detail})` : ''}, ${state.restartCount} restarts${last}`;
+}
+
+/**
+ * A container of the pod is waiting for one of these reasons (e.g. CreateContainerConfigError:
+ * a Secret it reads is missing; CrashLoopBackOff: it keeps exiting). Returns its state.
+ */
+export function containerWaiting(
+  namespace: OwnedNamespace,
+  pod: string,
+  container: string,
+  reasons: readonly string[],
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<ContainerState> {
+  return waitFor(
+    `container ${container} of Pod ${namespace.name}/${pod} to be waiting (${reasons.join(' or ')})`,
+    async () => {
+      const found = await findPod(namespace, pod);
+      const state = containerStates(found).find((candidate) => candidate.container === container);
+      if (state?.state === 'waiting' && state.reason && reasons.includes(state.reason))
+        return { done: true, value: state };
+      return { done: false, observed: state ? describeContainerState(state) : describePod(found) };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** The container has restarted at least `count` times (the kubelet killed or restarted it). */
+export function containerRestarted(
+  namespace: OwnedNamespace,
+  pod: string,
+  container: string,
+  count: number,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<ContainerState> {
+  return waitFor(
+    `container ${container} of Pod ${namespace.name}/${pod} to have restarted ${count} time(s)`,
+    async () => {
+      const found = await findPod(namespace, pod);
+      const state = containerStates(found).find((candidate) => candidate.container === container);
+      if (state && state.restartCount >= count) return { done: true, value: state };
+      return { done: false, observed: state ? describeContainerState(state) : describePod(found) };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
+/** An Event about the pod with this reason (e.g. Unhealthy for a failing probe) whose message matches. */
+export function podEvent(
+  namespace: OwnedNamespace,
+  pod: string,
+  reason: string,
+  message: RegExp,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<{ reason: string; message: string; count: number }> {
+  return waitFor(
+    `an Event ${reason} about Pod ${namespace.name}/${pod} matching ${message}`,
+    async () => {
+      const events = (await listEvents(namespace)).filter(
+        (event) => event.involvedObject?.kind === 'Pod' && event.involvedObject.name === pod,
+      );
+      const match = events.find((event) => event.reason === reason && message.test(event.message ?? ''));
+      if (match)
+        return {
+          done: true,
+          value: { reason, message: match.message ?? '', count: match.count ?? match.series?.count ?? 1 },
+        };
+      const last = events.at(-1);
+      return { done: false, observed: last ? `last Event ${last.reason}: ${last.message}` : 'no Event about the pod' };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
+/** No claim of that name, or one with another UID. */
+export function claimGone(
+  namespace: OwnedNamespace,
+  name: string,
+  uid?: string,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `PersistentVolumeClaim ${namespace.name}/${name}${uid ? ` (uid ${uid.slice(0, 8)})` : ''} to be gone`,
+    async () => {
+      const claim = await findClaim(namespace, name);
+      if (!claim || (uid !== undefined && claim.metadata?.uid !== uid)) return { done: true, value: undefined };
+      return { done: false, observed: describeClaim(claim) };
+    },
+    { timeoutMs, intervalMs: 500 },
   );
 }

@@ -2,6 +2,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Event,
+  type V1ControllerRevision,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -156,40 +157,6 @@ export async function podLogs(
   );
 }
 
-export async function listClaims(namespace: OwnedNamespace, labelSelector?: string): Promise<V1PersistentVolumeClaim[]> {
-  const list = await call(
-    `list PersistentVolumeClaims in ${namespace.name}${labelSelector ? ` (${labelSelector})` : ''}`,
-    () => namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
-  );
-  return list.items;
-}
-
-/** Deletes a claim (a replica's data, to rebuild it from nothing). The volume goes as its reclaim policy says. */
-export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
-  await call(
-    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
-    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
-    { retry: false },
-  );
-}
-
-/**
- * Deletes a StatefulSet as `kubectl delete statefulset` does: `Orphan` (--cascade=orphan) leaves
- * its pods running without an owner; `Background` (the default) lets the garbage collector
- * delete them after the StatefulSet is gone.
- */
-export async function deleteStatefulSet(
-  namespace: OwnedNamespace,
-  name: string,
-  propagationPolicy: 'Orphan' | 'Background',
-): Promise<void> {
-  await call(
-    `delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`,
-    () => namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
-    { retry: false },
-  );
-}
-
 /** Cluster-wide reads for smoke checks: nodes, kube-system pods, storage classes, events of any namespace. */
 export const clusterReads = {
   nodes: async (kube: OwnedNamespace['kube']) => (await call('list Nodes', () => kube.core.listNode())).items,
@@ -214,3 +181,90 @@ export const clusterReads = {
       kube.core.readNamespacedService({ name: 'kubernetes', namespace: 'default' }),
     ),
 };
+
+// --- verbs the guides' walkthroughs use (kubectl delete statefulset, delete pvc -l, rollout undo) ---
+
+const STRATEGIC_MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+/** `kubectl delete statefulset NAME`: background propagation, so the garbage collector removes the pods. */
+export async function deleteStatefulSet(namespace: OwnedNamespace, name: string): Promise<void> {
+  await call(
+    `delete StatefulSet ${namespace.name}/${name}`,
+    () =>
+      namespace.kube.apps.deleteNamespacedStatefulSet({
+        name,
+        namespace: namespace.name,
+        propagationPolicy: 'Background',
+      }),
+    { retry: false },
+  );
+}
+
+/**
+ * A strategic merge patch of the StatefulSet, as kubectl sends one (`kubectl rollout undo` sends
+ * a ControllerRevision's data this way).
+ */
+export async function strategicPatchStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  patch: object,
+  what: string,
+): Promise<V1StatefulSet> {
+  return call(`patch StatefulSet ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.apps.patchNamespacedStatefulSet(
+      { name, namespace: namespace.name, body: patch },
+      STRATEGIC_MERGE_PATCH,
+    ),
+  );
+}
+
+export async function listClaims(
+  namespace: OwnedNamespace,
+  labelSelector?: string,
+): Promise<V1PersistentVolumeClaim[]> {
+  const list = await call(
+    `list PersistentVolumeClaims in ${namespace.name}${labelSelector ? ` (${labelSelector})` : ''}`,
+    () => namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
+  );
+  return list.items;
+}
+
+export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
+  await call(
+    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
+    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
+    { retry: false },
+  );
+}
+
+/** `kubectl delete pvc -l SELECTOR`: the claims the selector matches, deleted; returns their names. */
+export async function deleteClaimsBySelector(namespace: OwnedNamespace, labelSelector: string): Promise<string[]> {
+  const claims = await listClaims(namespace, labelSelector);
+  for (const claim of claims) await deleteClaim(namespace, claim.metadata?.name ?? '');
+  return claims.map((claim) => claim.metadata?.name ?? '');
+}
+
+export async function listControllerRevisions(
+  namespace: OwnedNamespace,
+  labelSelector?: string,
+): Promise<V1ControllerRevision[]> {
+  const list = await call(`list ControllerRevisions in ${namespace.name}`, () =>
+    namespace.kube.apps.listNamespacedControllerRevision({ namespace: namespace.name, labelSelector }),
+  );
+  return list.items;
+}
+
+/** The addresses the EndpointSlices of a Service list as ready (what a ClusterIP Service routes to). */
+export async function readyServiceAddresses(namespace: OwnedNamespace, service: string): Promise<string[]> {
+  const slices = await call(`list EndpointSlices of Service ${namespace.name}/${service}`, () =>
+    namespace.kube.discovery.listNamespacedEndpointSlice({
+      namespace: namespace.name,
+      labelSelector: `kubernetes.io/service-name=${service}`,
+    }),
+  );
+  return slices.items
+    .flatMap((slice) => slice.endpoints)
+    .filter((endpoint) => endpoint.conditions?.ready !== false)
+    .flatMap((endpoint) => endpoint.addresses)
+    .sort();
+}

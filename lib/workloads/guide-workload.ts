@@ -1,210 +1,132 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { CoreV1Event, V1ContainerStatus, V1Pod, V1StatefulSet } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import {
   claimBound,
+  claimGone,
+  containerRestarted,
+  containerStates,
+  containerWaiting,
   controllerObserved,
-  controllerReports,
   newUpdateRevision,
   partitionRolledOut,
+  podEvent,
   podGone,
   podRunningAndReady,
   podStaysAbsent,
   rolloutComplete,
   statefulSetReady,
   volumesReclaimed,
-  isPodReady,
+  type ContainerState,
 } from '../kube/conditions.js';
-import { parseManifests, type KubeObject } from '../kube/manifests.js';
+import type { ExpectedIdentity } from '../invariants/identity.js';
+import type { StorageIdentity } from '../invariants/storage.js';
 import {
   clusterReads,
   deleteClaim,
+  deleteClaimsBySelector,
   deletePod,
   deleteStatefulSet,
-  findClaim,
   findPod,
+  getClaim,
   getPod,
   getStatefulSet,
   getVolume,
   listClaims,
-  listEvents,
-  listPods,
+  listControllerRevisions,
   patchStatefulSet,
   podLogs,
+  readyServiceAddresses,
   scaleStatefulSet,
+  strategicPatchStatefulSet,
 } from '../kube/verbs.js';
-import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
-import type { StorageIdentity } from '../invariants/storage.js';
-import { waitFor } from '../support/wait.js';
+import { ActionableError } from '../support/errors.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture, type AdaptedFixture } from './fixtures.js';
-import { environmentAdaptations, type ClusterStorage, type RequestCaps } from './guide-transforms.js';
 import { readPodIdentity } from './pod-identity.js';
-import type { PodSpec, Transform } from './transforms.js';
+import { missingStorageClass, useLocalImages, type Transform } from './transforms.js';
 import { volumeIdentity } from './web.js';
+import type { PodIdentityObservation } from '../invariants/identity.js';
 
 /**
- * A StatefulSet from one of the guides (fixtures/guides/<guide>/<example>.yaml), with the verbs
- * the guides' commands stand for: apply, wait, scale, delete a pod, roll the template, look at
- * what happened. Nothing here knows the database inside: that is the adapters' part
- * (lib/workloads/mysql.ts and friends); this is the StatefulSet around it.
+ * The StatefulSets of the users' guides (fixtures/guides): a database or an app, applied from
+ * the guide's own manifest with named adaptations, and the verbs a scenario uses on it. Generic
+ * over the set's shape (names of the set, its Service, its claim template, its main container);
+ * what is specific to a database (writing rows, reading versions) lives in its adapter.
  */
-
-const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
-
-/** Requests a 2-core node shared with the control plane and other scenario files can hold per replica. */
-export const SHARED_NODE_REQUEST_CAPS: RequestCaps = { cpuMillis: 100, memoryMiB: 256 };
-
 export interface GuideSetShape {
-  /** Under fixtures/, e.g. guides/complete-guide/mysql-statefulset.yaml. */
-  readonly fixture: string;
-  readonly statefulSet: string;
-  /** spec.serviceName as the guide wrote it (the Service may not exist). */
+  readonly name: string;
+  /** spec.serviceName: the governing Service, the pods' DNS subdomain. */
   readonly serviceName: string;
-  /** The main container: where commands run and whose state a report shows first. */
+  /** The volumeClaimTemplate whose claims hold the data. */
+  readonly claimTemplate: string;
+  /** The main container. */
   readonly container: string;
-  /** The volumeClaimTemplate holding the data, if the guide gives one. */
-  readonly claimTemplate?: string;
-  /** Label selector of the set's pods, as the guide's commands use it (`-l app=mysql`). */
+  /** The selector's labels as a label selector, e.g. app=postgres. */
   readonly selector: string;
 }
 
-/** A correction file: objects to add and a pod spec fragment to merge, with a header saying why. */
-export interface CorrectionFile {
-  readonly objects: KubeObject[];
-  readonly podSpec?: PodSpec;
-}
-
-/** Reads fixtures/<path> as a correction file (`objects:` and `podSpec:`). */
-export async function loadCorrection(path: string): Promise<CorrectionFile> {
-  const data = parse(await readFile(`${FIXTURES_DIR}${path}`, 'utf8')) as {
-    objects?: unknown[];
-    podSpec?: PodSpec;
-  };
-  const objects = data.objects?.length
-    ? parseManifests(data.objects.map((object) => JSON.stringify(object)).join('\n---\n'), `fixtures/${path}`)
-    : [];
-  return { objects, podSpec: data.podSpec };
-}
-
-/** A fixture file that is a fragment of a spec (the guide's "Health Monitoring" probes): plain YAML data. */
-export async function loadFragment(path: string): Promise<unknown> {
-  return parse(await readFile(`${FIXTURES_DIR}${path}`, 'utf8')) as unknown;
-}
-
-/** The cluster's StorageClasses and its default, for the environment adaptations. */
-export async function clusterStorage(context: WorkloadContext): Promise<ClusterStorage> {
-  const classes = await clusterReads.storageClasses(context.namespace.kube);
-  const isDefault = (annotations: Record<string, string> | undefined) =>
-    annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true';
+/** Marks a transform as an environment adaptation: what makes the manifest run here at all. */
+export function environment(transform: Transform): Transform {
   return {
-    storageClasses: classes.map((storageClass) => storageClass.metadata?.name ?? ''),
-    defaultClass: classes.find((storageClass) => isDefault(storageClass.metadata?.annotations))?.metadata?.name,
+    get name() {
+      return `environment: ${transform.name}`;
+    },
+    apply: transform.apply,
+  };
+}
+
+/** Marks a transform as a correction: what makes the manifest do what its guide says. */
+export function correction(transform: Transform): Transform {
+  return {
+    get name() {
+      return `correction: ${transform.name}`;
+    },
+    apply: transform.apply,
   };
 }
 
 /**
- * Loads a guide's fixture with the environment adaptations this cluster needs first, then the
- * scenario's transforms (corrections), then the image map. Returns what will be applied.
+ * The environment adaptations every guide fixture gets on this cluster, besides the images (the
+ * image map, applied by loadFixture): a StorageClass the guide names and the cluster lacks
+ * becomes the cluster's default. (On a kind cluster the suite made, loadFixture already names
+ * `standard` for every claim.)
  */
-export async function loadGuideFixture(
+export async function guideEnvironment(context: WorkloadContext): Promise<Transform[]> {
+  const classes = await clusterReads.storageClasses(context.namespace.kube);
+  const names = classes.map((storageClass) => storageClass.metadata?.name ?? '');
+  const defaults = classes.filter(
+    (storageClass) => storageClass.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true',
+  );
+  const fallback = defaults[0]?.metadata?.name;
+  if (!fallback)
+    throw new ActionableError(
+      'the cluster has no default StorageClass, and the guides name classes (fast-ssd, ssd) it may not have',
+      'mark one StorageClass default (annotation storageclass.kubernetes.io/is-default-class=true)',
+    );
+  return [environment(missingStorageClass(names, fallback))];
+}
+
+/** Loads a guide fixture with its scenario transforms, then the environment's; applies it. */
+export async function applyGuideFixture(
   context: WorkloadContext,
   fixture: string,
-  transforms: readonly Transform[] = [],
+  transforms: readonly Transform[],
 ): Promise<AdaptedFixture> {
-  const original = await loadFixture(fixture, context.cluster);
-  const environment = environmentAdaptations(original.objects, await clusterStorage(context), SHARED_NODE_REQUEST_CAPS);
-  return loadFixture(fixture, context.cluster, [...environment, ...transforms]);
+  const adapted = await loadFixture(fixture, context.cluster, [...transforms, ...(await guideEnvironment(context))]);
+  await applyFixture(context, adapted);
+  return adapted;
 }
 
-// --- what a member is doing, for the as-documented runs -----------------------------------------
-
-export interface ContainerState {
-  readonly name: string;
-  readonly init: boolean;
-  readonly ready: boolean;
-  readonly restarts: number;
-  /** running, waiting (with reason), terminated (with reason and exit code). */
-  readonly state: string;
-  /** The message of a waiting or terminated state (CreateContainerConfigError's names the Secret). */
-  readonly message?: string;
-  readonly lastTermination?: string;
-}
-
-export interface MemberState {
-  readonly pod: string;
-  readonly exists: boolean;
-  readonly phase?: string;
-  readonly ready: boolean;
-  readonly containers: readonly ContainerState[];
-  /** Messages of the pod's Warning events (probe failures, mount errors), latest last, with counts. */
-  readonly warnings: readonly string[];
-}
-
-function containerState(status: V1ContainerStatus, init: boolean): ContainerState {
-  const { running, waiting, terminated } = status.state ?? {};
-  const last = status.lastState?.terminated;
-  return {
-    name: status.name,
-    init,
-    ready: status.ready,
-    restarts: status.restartCount,
-    state: running
-      ? 'running'
-      : waiting
-        ? `waiting: ${waiting.reason ?? 'no reason'}`
-        : terminated
-          ? `terminated: ${terminated.reason ?? 'no reason'}, exit ${terminated.exitCode}`
-          : 'unknown',
-    message: waiting?.message ?? terminated?.message ?? undefined,
-    lastTermination: last ? `${last.reason ?? 'terminated'}, exit ${last.exitCode}` : undefined,
+/** The image that runs for an official name under this cluster's image map (the name itself where none applies). */
+export function imageFor(context: WorkloadContext, official: string): string {
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'image-probe' },
+    spec: { containers: [{ name: 'c', image: official }] },
   };
-}
-
-export function memberState(name: string, pod: V1Pod | undefined, events: readonly CoreV1Event[]): MemberState {
-  if (!pod) return { pod: name, exists: false, ready: false, containers: [], warnings: [] };
-  const warnings = events
-    .filter((event) => event.type === 'Warning' && event.involvedObject?.uid === pod.metadata?.uid)
-    .sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
-    .map((event) => `${event.reason}: ${event.message?.trim()}${(event.count ?? 1) > 1 ? ` (x${event.count})` : ''}`);
-  return {
-    pod: name,
-    exists: true,
-    phase: pod.status?.phase,
-    ready: isPodReady(pod),
-    containers: [
-      ...(pod.status?.initContainerStatuses ?? []).map((status) => containerState(status, true)),
-      ...(pod.status?.containerStatuses ?? []).map((status) => containerState(status, false)),
-    ],
-    warnings,
-  };
-}
-
-function eventTime(event: CoreV1Event): string {
-  const time = event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp;
-  return time ? new Date(time as unknown as string).toISOString() : '';
-}
-
-/** "mysql-0: Running, not Ready; mysql waiting: CreateContainerConfigError (secret ... not found), restarts 0" */
-export function describeMember(member: MemberState): string {
-  if (!member.exists) return `${member.pod}: absent`;
-  const containers = member.containers
-    .filter((container) => !container.init || container.state !== 'terminated: Completed, exit 0')
-    .map(
-      (container) =>
-        `${container.init ? 'init ' : ''}${container.name} ${container.state}${container.message ? ` (${container.message})` : ''}, restarts ${container.restarts}${container.lastTermination ? `, last ${container.lastTermination}` : ''}`,
-    );
-  return `${member.pod}: ${member.phase ?? 'no phase'}, ${member.ready ? 'Ready' : 'not Ready'}${containers.length ? `; ${containers.join('; ')}` : ''}`;
-}
-
-/** The distinct warnings, each with its latest count: "Unhealthy: Readiness probe failed: ERROR 1045 ... (x31)". */
-export function distinctWarnings(members: readonly MemberState[]): string[] {
-  const latest = new Map<string, string>();
-  for (const member of members)
-    for (const warning of member.warnings) latest.set(warning.replace(/ \(x\d+\)$/, ''), `${member.pod}: ${warning}`);
-  return [...latest.values()];
+  const [mapped] = useLocalImages(context.cluster.imageMap).apply([pod]);
+  return (mapped?.spec as { containers: Array<{ image: string }> }).containers[0]?.image ?? official;
 }
 
 export class GuideStatefulSet {
@@ -213,31 +135,19 @@ export class GuideStatefulSet {
     readonly shape: GuideSetShape,
   ) {}
 
-  /** Applies the guide's fixture with the environment adaptations and these transforms. */
-  static async deploy(
-    context: WorkloadContext,
-    shape: GuideSetShape,
-    transforms: readonly Transform[] = [],
-  ): Promise<GuideStatefulSet> {
-    await applyFixture(context, await loadGuideFixture(context, shape.fixture, transforms));
-    return new GuideStatefulSet(context, shape);
-  }
-
   get name(): string {
-    return this.shape.statefulSet;
+    return this.shape.name;
   }
 
-  get ns() {
+  protected get ns() {
     return this.context.namespace;
   }
 
   podName(ordinal: number): string {
-    return `${this.name}-${ordinal}`;
+    return `${this.shape.name}-${ordinal}`;
   }
 
-  /** <template>-<set>-<ordinal>, as the controller names the claims of a volumeClaimTemplate. */
   claimName(ordinal: number): string {
-    if (!this.shape.claimTemplate) throw new Error(`StatefulSet ${this.name} has no volumeClaimTemplate`);
     return `${this.shape.claimTemplate}-${this.podName(ordinal)}`;
   }
 
@@ -257,11 +167,9 @@ export class GuideStatefulSet {
     };
   }
 
-  /** Each pod's name its IP, the Service every listed pod's IP (see WebStatefulSet.dnsRecords). */
+  /** Each pod's name its IP; the headless Service every listed pod's IP. */
   async dnsRecords(ordinals: readonly number[]): Promise<ExpectedRecord[]> {
-    const ips = await Promise.all(
-      ordinals.map(async (ordinal) => (await findPod(this.ns, this.podName(ordinal)))?.status?.podIP),
-    );
+    const ips = await Promise.all(ordinals.map((ordinal) => this.podIp(ordinal)));
     return [
       ...ordinals.map((ordinal, index) => ({
         name: this.podDnsName(ordinal),
@@ -271,11 +179,7 @@ export class GuideStatefulSet {
     ];
   }
 
-  identity(ordinal: number): Promise<PodIdentityObservation> {
-    return readPodIdentity(this.ns, this.podName(ordinal), this.shape.container);
-  }
-
-  // --- waiting ---------------------------------------------------------------------------------
+  // --- waiting -------------------------------------------------------------------------------
 
   waitReady(count: number): Promise<V1StatefulSet> {
     return statefulSetReady(this.ns, this.name, count);
@@ -283,22 +187,6 @@ export class GuideStatefulSet {
 
   waitObserved(): Promise<V1StatefulSet> {
     return controllerObserved(this.ns, this.name);
-  }
-
-  waitControllerReports(expected: { replicas: number; readyReplicas: number }): Promise<V1StatefulSet> {
-    return controllerReports(this.ns, this.name, expected);
-  }
-
-  waitPodReady(ordinal: number): Promise<V1Pod> {
-    return podRunningAndReady(this.ns, this.podName(ordinal));
-  }
-
-  waitPodGone(ordinal: number, uid?: string): Promise<V1Pod | undefined> {
-    return podGone(this.ns, this.podName(ordinal), uid);
-  }
-
-  confirmPodAbsentFor(ordinal: number, durationMs: number): Promise<void> {
-    return podStaysAbsent(this.ns, this.podName(ordinal), durationMs);
   }
 
   async waitNewUpdateRevision(previous: string): Promise<string> {
@@ -313,32 +201,41 @@ export class GuideStatefulSet {
     return partitionRolledOut(this.ns, this.name, value);
   }
 
-  /**
-   * Until the set's pods stop changing (which exist, which are Ready, what each container is
-   * doing, restarts aside) for `quietMs`: how an as-documented run knows it has seen what the
-   * guide's example settles into, be it Ready, stuck or crash-looping.
-   */
-  waitSettled(quietMs: number, timeoutMs = 300_000): Promise<MemberState[]> {
-    let last = '';
-    let changedAt = Date.now();
-    return waitFor(
-      `the pods of StatefulSet ${this.ns.name}/${this.name} to stay the same (which exist, Ready, container states) for ${quietMs / 1000}s`,
-      async () => {
-        const members = await this.observe();
-        const signature = members.map(settledSignature).join('; ');
-        if (signature !== last) {
-          last = signature;
-          changedAt = Date.now();
-        }
-        return Date.now() - changedAt >= quietMs
-          ? { done: true, value: members }
-          : { done: false, observed: members.map(describeMember).join(' | ') };
-      },
-      { timeoutMs, intervalMs: 2000 },
-    );
+  waitPodReady(ordinal: number): Promise<V1Pod> {
+    return podRunningAndReady(this.ns, this.podName(ordinal));
   }
 
-  // --- acting ----------------------------------------------------------------------------------
+  waitPodGone(ordinal: number, uid?: string) {
+    return podGone(this.ns, this.podName(ordinal), uid);
+  }
+
+  confirmPodAbsentFor(ordinal: number, durationMs: number): Promise<void> {
+    return podStaysAbsent(this.ns, this.podName(ordinal), durationMs);
+  }
+
+  /** The main container (or another) of this ordinal waits for one of these reasons. */
+  waitContainerWaiting(ordinal: number, reasons: readonly string[], container = this.shape.container) {
+    return containerWaiting(this.ns, this.podName(ordinal), container, reasons);
+  }
+
+  waitContainerRestarted(ordinal: number, count: number, container = this.shape.container): Promise<ContainerState> {
+    return containerRestarted(this.ns, this.podName(ordinal), container, count);
+  }
+
+  /** An Event about this ordinal's pod with that reason and a matching message (Unhealthy: a probe failed). */
+  waitPodEvent(ordinal: number, reason: string, message: RegExp) {
+    return podEvent(this.ns, this.podName(ordinal), reason, message);
+  }
+
+  waitClaimGone(ordinal: number, uid?: string): Promise<void> {
+    return claimGone(this.ns, this.claimName(ordinal), uid);
+  }
+
+  waitVolumesReclaimed(volumes: ReadonlyArray<{ name: string; uid: string }>): Promise<void> {
+    return volumesReclaimed(this.ns.kube, volumes);
+  }
+
+  // --- acting --------------------------------------------------------------------------------
 
   async scaleTo(count: number): Promise<void> {
     await scaleStatefulSet(this.ns, this.name, count);
@@ -351,17 +248,30 @@ export class GuideStatefulSet {
     return pod.metadata?.uid ?? '';
   }
 
+  /** Deletes this ordinal's claim (it stays Terminating while a pod mounts it); returns its UID. */
+  async deleteClaim(ordinal: number): Promise<string> {
+    const claim = await getClaim(this.ns, this.claimName(ordinal));
+    await deleteClaim(this.ns, this.claimName(ordinal));
+    return claim.metadata?.uid ?? '';
+  }
+
   /**
-   * A pod template annotation bump: a new revision without a new image, for an image that exists
-   * in one version here (the report says so next to the update's verdicts).
+   * `kubectl set image statefulset/NAME CONTAINER=IMAGE`: the official name goes through the
+   * image map, as the fixture's own image did. Returns the image that will run.
    */
-  async changeTemplate(label: string): Promise<void> {
-    await patchStatefulSet(
+  async setImage(official: string, container = this.shape.container): Promise<string> {
+    const image = imageFor(this.context, official);
+    const set = await this.statefulSet();
+    const containers = set.spec?.template.spec?.containers ?? [];
+    if (!containers.some((candidate) => candidate.name === container))
+      throw new Error(`StatefulSet ${this.ns.name}/${this.name} has no container ${container}`);
+    await strategicPatchStatefulSet(
       this.ns,
       this.name,
-      { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } },
-      `template change ${label}`,
+      { spec: { template: { spec: { containers: [{ name: container, image }] } } } },
+      `set image ${container}=${official} (${image})`,
     );
+    return image;
   }
 
   async setPartition(value: number): Promise<void> {
@@ -373,116 +283,106 @@ export class GuideStatefulSet {
     );
   }
 
-  /** `kubectl delete statefulset NAME [--cascade=orphan]`. */
-  async deleteSet(cascade: 'orphan' | 'background'): Promise<void> {
-    await deleteStatefulSet(this.ns, this.name, cascade === 'orphan' ? 'Orphan' : 'Background');
-  }
-
-  /** Until the StatefulSet object is gone (its pods may stay, with --cascade=orphan). */
-  waitSetGone(): Promise<void> {
-    return waitFor(
-      `StatefulSet ${this.ns.name}/${this.name} to be gone`,
-      async () => {
-        const set = await getStatefulSet(this.ns, this.name).catch(() => undefined);
-        return set ? { done: false, observed: 'still there' } : { done: true, value: undefined };
-      },
-      { timeoutMs: 60_000, intervalMs: 500 },
+  /**
+   * `kubectl rollout undo statefulset/NAME`: the ControllerRevision before the current one,
+   * applied back as kubectl does it (its data is a strategic merge patch of spec.template).
+   * Returns that revision's name.
+   */
+  async rolloutUndo(): Promise<string> {
+    const set = await this.statefulSet();
+    const revisions = (await listControllerRevisions(this.ns))
+      .filter((revision) =>
+        revision.metadata?.ownerReferences?.some(
+          (owner) => owner.kind === 'StatefulSet' && owner.uid === set.metadata?.uid,
+        ),
+      )
+      .sort((a, b) => a.revision - b.revision);
+    const current = revisions.find((revision) => revision.metadata?.name === set.status?.updateRevision);
+    const previous = revisions.filter((revision) => current && revision.revision < current.revision).at(-1);
+    if (!current || !previous)
+      throw new Error(
+        `StatefulSet ${this.ns.name}/${this.name} has no revision before ${set.status?.updateRevision} to undo to (revisions: ${revisions.map((revision) => `${revision.metadata?.name}#${revision.revision}`).join(', ')})`,
+      );
+    await strategicPatchStatefulSet(
+      this.ns,
+      this.name,
+      previous.data as object,
+      `rollout undo to ${previous.metadata?.name}`,
     );
+    return previous.metadata?.name ?? '';
   }
 
-  /** Deletes the claim of this ordinal; its pod must be gone first, or the claim waits for it. */
-  async deleteClaim(ordinal: number): Promise<{ name: string; uid: string; volume?: { name: string; uid: string } }> {
-    const name = this.claimName(ordinal);
-    const claim = await findClaim(this.ns, name);
-    if (!claim) throw new Error(`PersistentVolumeClaim ${this.ns.name}/${name} does not exist`);
-    const volumeName = claim.spec?.volumeName;
-    const volume = volumeName ? await getVolume(this.ns.kube, volumeName) : undefined;
-    await deleteClaim(this.ns, name);
-    return {
-      name,
-      uid: claim.metadata?.uid ?? '',
-      volume: volume ? { name: volume.metadata?.name ?? '', uid: volume.metadata?.uid ?? '' } : undefined,
-    };
+  /** `kubectl delete statefulset NAME` (the garbage collector then removes the pods). */
+  async delete(): Promise<void> {
+    await deleteStatefulSet(this.ns, this.name);
   }
 
-  /** The claim (by UID) is gone and so is its volume, reclaimed by its provisioner. */
-  async waitClaimAndVolumeGone(deleted: {
-    name: string;
-    uid: string;
-    volume?: { name: string; uid: string };
-  }): Promise<void> {
-    await waitFor(
-      `PersistentVolumeClaim ${this.ns.name}/${deleted.name} (uid ${deleted.uid.slice(0, 8)}) to be gone`,
-      async () => {
-        const claim = await findClaim(this.ns, deleted.name);
-        return claim?.metadata?.uid === deleted.uid
-          ? { done: false, observed: `${claim.status?.phase}${claim.metadata?.deletionTimestamp ? ', deleting' : ''}` }
-          : { done: true, value: undefined };
-      },
-      { timeoutMs: 120_000, intervalMs: 500 },
-    );
-    if (deleted.volume) await volumesReclaimed(this.ns.kube, [deleted.volume]);
+  /** `kubectl delete pvc -l SELECTOR`; returns the names deleted. */
+  deleteClaimsBySelector(selector = this.shape.selector): Promise<string[]> {
+    return deleteClaimsBySelector(this.ns, selector);
   }
 
-  // --- reading ---------------------------------------------------------------------------------
+  // --- reading -------------------------------------------------------------------------------
 
   statefulSet(): Promise<V1StatefulSet> {
     return getStatefulSet(this.ns, this.name);
   }
 
-  pods(): Promise<V1Pod[]> {
-    return listPods(this.ns, this.shape.selector);
+  pod(ordinal: number): Promise<V1Pod | undefined> {
+    return findPod(this.ns, this.podName(ordinal));
   }
 
-  /** `kubectl get pvc -l <selector>`: the claim names the guide's command would list. */
-  async claimsBySelector(selector = this.shape.selector): Promise<string[]> {
-    return (await listClaims(this.ns, selector)).map((claim) => claim.metadata?.name ?? '').sort();
+  async podIp(ordinal: number): Promise<string | undefined> {
+    return (await this.pod(ordinal))?.status?.podIP;
   }
 
-  async claimUid(ordinal: number): Promise<string | undefined> {
-    return (await findClaim(this.ns, this.claimName(ordinal)))?.metadata?.uid;
+  async podUid(ordinal: number): Promise<string | undefined> {
+    return (await this.pod(ordinal))?.metadata?.uid;
   }
 
-  /** What every pod of the set (by selector, and the ordinals below `upTo`) is doing now. */
-  async observe(upTo = 0): Promise<MemberState[]> {
-    const [pods, events] = await Promise.all([this.pods(), listEvents(this.ns)]);
-    const names = new Set([
-      ...pods.map((pod) => pod.metadata?.name ?? ''),
-      ...Array.from({ length: upTo }, (_, ordinal) => this.podName(ordinal)),
-    ]);
-    return [...names]
-      .filter((name) => name.startsWith(`${this.name}-`))
-      .sort((a, b) => Number(a.slice(this.name.length + 1)) - Number(b.slice(this.name.length + 1)))
-      .map((name) =>
-        memberState(
-          name,
-          pods.find((pod) => pod.metadata?.name === name),
-          events,
-        ),
-      );
+  /** The image the pod's main container was created with. */
+  async podImage(ordinal: number, container = this.shape.container): Promise<string | undefined> {
+    return (await this.pod(ordinal))?.spec?.containers.find((candidate) => candidate.name === container)?.image;
   }
 
-  /** The tail of a container's log, and of its previous run if it restarted. */
-  async logs(ordinal: number, container = this.shape.container, lines = 40): Promise<string> {
-    const pod = this.podName(ordinal);
-    const tail = (text: string) => text.split('\n').slice(-lines).join('\n');
-    const current = await podLogs(this.ns, pod, container).catch((error: Error) => `(no log: ${error.message})`);
-    const status = (await findPod(this.ns, pod))?.status;
-    const restarted = [...(status?.containerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].some(
-      (candidate) => candidate.name === container && candidate.restartCount > 0,
+  async containerStates(ordinal: number): Promise<ContainerState[]> {
+    return containerStates(await this.pod(ordinal));
+  }
+
+  /** The container's log (the previous instance's with `previous`), '' when there is none to read. */
+  async logs(ordinal: number, options: { container?: string; previous?: boolean } = {}): Promise<string> {
+    return podLogs(this.ns, this.podName(ordinal), options.container ?? this.shape.container, options).catch(
+      (error: unknown) => `(no log: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
     );
-    const previous = restarted
-      ? await podLogs(this.ns, pod, container, { previous: true }).catch((error: Error) => `(no log: ${error.message})`)
-      : undefined;
-    return [
-      `--- ${pod}/${container}, current run ---`,
-      tail(current),
-      ...(previous !== undefined ? [`--- ${pod}/${container}, previous run ---`, tail(previous)] : []),
-    ].join('\n');
   }
 
-  /** Pod UID, the claim behind the data volume (UID, volume) and a marker of the data it holds. */
-  async storageIdentity(ordinal: number, marker: string | undefined): Promise<StorageIdentity> {
+  identity(ordinal: number): Promise<PodIdentityObservation> {
+    return readPodIdentity(this.ns, this.podName(ordinal), this.shape.container);
+  }
+
+  /** The claims of the selector, as `kubectl get pvc -l SELECTOR` lists them. */
+  async claims(selector = this.shape.selector) {
+    return (await listClaims(this.ns, selector)).map((claim) => ({
+      name: claim.metadata?.name ?? '',
+      uid: claim.metadata?.uid ?? '',
+      phase: claim.status?.phase,
+      volume: claim.spec?.volumeName,
+      capacity: claim.status?.capacity?.storage,
+      storageClass: claim.spec?.storageClassName,
+      terminating: Boolean(claim.metadata?.deletionTimestamp),
+    }));
+  }
+
+  /** Ready addresses behind a Service (its EndpointSlices). */
+  serviceAddresses(service: string): Promise<string[]> {
+    return readyServiceAddresses(this.ns, service);
+  }
+
+  /**
+   * Pod UID, the claim behind its data volume (name, UID, PersistentVolume) and a marker the
+   * caller reads from the data itself (a database's system identifier, a file's content).
+   */
+  async storageIdentity(ordinal: number, marker: () => Promise<string | undefined>): Promise<StorageIdentity> {
     const pod = await getPod(this.ns, this.podName(ordinal));
     const claimName = pod.spec?.volumes?.find((volume) => volume.name === this.shape.claimTemplate)
       ?.persistentVolumeClaim?.claimName;
@@ -496,21 +396,6 @@ export class GuideStatefulSet {
         volume: volumeName ? volumeIdentity(await getVolume(this.ns.kube, volumeName)) : undefined,
       };
     }
-    return { pod: this.podName(ordinal), podUid: pod.metadata?.uid ?? '', claim, marker };
+    return { pod: this.podName(ordinal), podUid: pod.metadata?.uid ?? '', claim, marker: await marker() };
   }
-}
-
-/**
- * What must stay the same for a set to count as settled. A crash-looping container alternates
- * between running, Error and CrashLoopBackOff, and its pod between Ready and not (when it has no
- * readiness probe): all of that is one settled state, "crash-looping".
- */
-function settledSignature(member: MemberState): string {
-  const looping = (container: ContainerState) =>
-    container.restarts > 0 && /^(running|waiting: CrashLoopBackOff|terminated: Error)/.test(container.state);
-  const containers = member.containers.map(
-    (container) => `${container.name}:${looping(container) ? 'crash-looping' : container.state}`,
-  );
-  const ready = member.containers.some(looping) ? 'crash-looping' : String(member.ready);
-  return [member.pod, member.phase, ready, ...containers].join(' ');
 }

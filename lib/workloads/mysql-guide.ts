@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ReadBack, WriteLedger } from '../invariants/data.js';
-import type { ReplicaRead, ReplicaWriteAttempt } from '../invariants/replication.js';
+import type { ReplicaCatchUp, WriteAttempt } from '../invariants/replication.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
 import { waitFor } from '../support/wait.js';
 import { newLedgerId, podExec, type Credentials } from './db-exec.js';
@@ -127,48 +127,57 @@ export class MysqlMembers {
     return { user: WRITER_ACCOUNT, password: { value: this.writerPassword } };
   }
 
-  /** Tries one write on a member: acknowledged, or refused and why. */
-  async tryWrite(ordinal: number, credentials: Credentials): Promise<ReplicaWriteAttempt> {
+  /** Tries one write on a member as this account: acknowledged, refused as read-only, or refused otherwise. */
+  async tryWrite(ordinal: number, credentials: Credentials): Promise<WriteAttempt> {
     const id = newLedgerId('replica-write');
     const outcome = await this.adapter(ordinal, credentials).writeRefused(id);
+    const who = `as ${credentials.user}`;
     return {
       replica: this.options.podName(ordinal),
-      account: credentials.user,
-      acknowledged: !outcome.refused,
-      refusedAsReadOnly: outcome.readOnly,
-      error: outcome.error,
+      outcome: !outcome.refused ? 'accepted' : outcome.readOnly ? 'refused-read-only' : 'refused-otherwise',
+      detail: outcome.refused ? `${who}: ${outcome.error ?? 'refused'}` : `${who}: row ${id} acknowledged`,
     };
   }
 
   /**
-   * Reads each replica until it holds every row the primary acknowledged, or the deadline passes;
-   * returns each replica's last read, timed from now (call it right after the last write).
+   * Reads each replica until it holds every row the primary acknowledged, or the deadline passes
+   * (call it right after the last write). A replica that has not caught up is read once more after
+   * the deadline: that read is the observation.
    */
-  async waitReplicated(primary: number, replicas: readonly number[], deadlineMs: number): Promise<ReplicaRead[]> {
+  async waitReplicated(primary: number, replicas: readonly number[], deadlineMs: number): Promise<ReplicaCatchUp[]> {
     const expected = this.book(primary).acknowledged;
     const started = Date.now();
     return Promise.all(
-      replicas.map(async (ordinal) => {
+      replicas.map(async (ordinal): Promise<ReplicaCatchUp> => {
         const replica = this.options.podName(ordinal);
-        const read = async (): Promise<ReplicaRead> => {
-          const ids = (await this.readBack(ordinal, 'replica')).ids;
-          return { replica, ids, elapsedMs: Date.now() - started };
+        let ids: readonly string[] | undefined;
+        let lastError: string | undefined;
+        const read = async () => {
+          try {
+            ids = await this.adapter(ordinal).readLedgerIds();
+          } catch (error) {
+            lastError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+          }
+          const held = new Set(ids ?? []);
+          return ids !== undefined && expected.every((id) => held.has(id));
         };
-        let last: ReplicaRead = { replica, ids: undefined, elapsedMs: 0 };
-        const caughtUp = await waitFor(
-          `${this.options.podName(ordinal)} to hold the ${expected.length} rows ${this.where(primary)} acknowledged`,
-          async () => {
-            last = await read();
-            const held = new Set(last.ids ?? []);
-            const missing = expected.filter((id) => !held.has(id)).length;
-            return missing === 0 && last.ids
-              ? { done: true, value: true }
-              : { done: false, observed: last.ids ? `${missing} rows missing` : 'not readable' };
-          },
+        const caughtUpAfterMs = await waitFor(
+          `${replica} to hold the ${expected.length} rows ${this.where(primary)} acknowledged`,
+          async () =>
+            (await read())
+              ? { done: true, value: Date.now() - started }
+              : {
+                  done: false,
+                  observed: ids
+                    ? `${expected.filter((id) => !ids!.includes(id)).length} rows missing`
+                    : `not readable: ${lastError}`,
+                },
           { timeoutMs: deadlineMs, intervalMs: 500 },
-        ).catch(() => false);
-        // Not caught up: the observation that decides is a read made once the deadline has passed.
-        return caughtUp || last.elapsedMs >= deadlineMs ? last : read();
+        ).catch(async () => {
+          await read();
+          return undefined;
+        });
+        return { replica, deadlineMs, ids, caughtUpAfterMs, lastError };
       }),
     );
   }

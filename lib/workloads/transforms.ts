@@ -229,3 +229,218 @@ export function without(kind: string, name: string): Transform {
     },
   };
 }
+
+// --- Adaptations of the users' guides' manifests (fixtures/guides) --------------------------------
+// Each names what it changes and why, in one line: the report lists them per fixture. Environment
+// adaptations make a manifest run here at all (a StorageClass, requests, a shell's expansion);
+// corrections make it do what its guide says (a Secret it forgot, a shell its probes call).
+
+type Json = Record<string, unknown>;
+
+interface ProbedContainer extends Container {
+  command?: string[];
+  args?: string[];
+  readinessProbe?: Json;
+  livenessProbe?: Json;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+}
+
+function containersNamed(objects: readonly KubeObject[], name: string): ProbedContainer[] {
+  const found = podSpecs(objects).flatMap((spec) =>
+    [...(spec.containers ?? []), ...(spec.initContainers ?? [])].filter((container) => container.name === name),
+  );
+  return requireOne(found as ProbedContainer[], `a container ${name}`);
+}
+
+/**
+ * What the shell does to an unquoted heredoc (`cat << EOF | kubectl apply -f -`) before kubectl
+ * reads it: `$NAME` and `${NAME}` become the variable's value and `\$` a plain `$`. Only the named
+ * variables are known; a `$` before any other name is left for the container's shell, as the
+ * guide's `\$` asks.
+ */
+export function expandHeredoc(variables: Readonly<Record<string, string>>): Transform {
+  const names = Object.keys(variables);
+  const expand = (text: string) =>
+    text.replace(/\\\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (match, braced, bare) => {
+      if (match === '\\$') return '$';
+      const name = (braced ?? bare) as string;
+      return name in variables ? (variables[name] as string) : match;
+    });
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return expand(value);
+    if (Array.isArray(value)) return value.map(walk);
+    if (value && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [expand(key), walk(inner)]));
+    return value;
+  };
+  return {
+    name: `expand the script's heredoc as the shell does (${names.map((name) => `$${name}=${variables[name]}`).join(', ')}, \\$ -> $)`,
+    apply: (objects) => objects.map((object) => walk(object) as KubeObject),
+  };
+}
+
+/**
+ * Claim templates that ask for a StorageClass the cluster does not have get `replacement` (the
+ * cluster's default) instead; templates naming a class that exists, or none, stay as they are.
+ */
+export function missingStorageClass(available: readonly string[], replacement: string): Transform {
+  const changed = new Set<string>();
+  return {
+    get name() {
+      const from = [...changed].sort().join(', ') || 'none';
+      return `storageClassName ${from} -> ${replacement} (no such StorageClass in this cluster; ${replacement} is its default)`;
+    },
+    apply: (objects) => {
+      for (const set of statefulSets([...objects])) {
+        for (const template of set.spec.volumeClaimTemplates ?? []) {
+          const wanted = template.spec?.storageClassName;
+          if (wanted && !available.includes(wanted)) {
+            changed.add(wanted);
+            template.spec = { ...template.spec, storageClassName: replacement };
+          }
+        }
+      }
+      return [...objects];
+    },
+  };
+}
+
+/** Millicores of a Kubernetes CPU quantity ("500m", "1", "0.5"). */
+export function cpuMillis(quantity: string): number {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
+  if (!match) throw new Error(`not a CPU quantity: ${quantity}`);
+  return match[2] ? Number(match[1]) : Math.round(Number(match[1]) * 1000);
+}
+
+/**
+ * CPU requests above `maxMillis` come down to it (limits stay): what several replicas ask for
+ * must fit a small shared node next to the control plane, or the later ordinals never schedule.
+ */
+export function capCpuRequests(maxMillis: number, reason: string): Transform {
+  const seen: string[] = [];
+  return {
+    get name() {
+      return `CPU requests ${[...new Set(seen)].join(', ') || 'none'} -> ${maxMillis}m: ${reason}`;
+    },
+    apply: (objects) => {
+      for (const spec of podSpecs(objects)) {
+        for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])] as ProbedContainer[]) {
+          const cpu = container.resources?.requests?.cpu;
+          if (cpu && cpuMillis(cpu) > maxMillis) {
+            seen.push(cpu);
+            (container.resources!.requests as Record<string, string>).cpu = `${maxMillis}m`;
+          }
+        }
+      }
+      return [...objects];
+    },
+  };
+}
+
+/** Objects the guide refers to and never shows (a Secret), added before the others. */
+export function addObjects(what: string, added: readonly KubeObject[], reason: string): Transform {
+  return {
+    name: `add ${what}: ${reason}`,
+    apply: (objects) => [...structuredClone([...added]), ...objects],
+  };
+}
+
+/** The image of one container (an official name: the image map then decides what runs). */
+export function containerImage(container: string, image: string, reason: string): Transform {
+  return {
+    name: `container ${container} image ${image}: ${reason}`,
+    apply: (objects) => {
+      for (const found of containersNamed(objects, container)) found.image = image;
+      return [...objects];
+    },
+  };
+}
+
+/** Replaces the exec command of a probe the manifest already has. */
+export function probeCommand(
+  container: string,
+  probe: 'readinessProbe' | 'livenessProbe',
+  command: readonly string[],
+  reason: string,
+): Transform {
+  return {
+    name: `${container} ${probe} exec ${command.join(' ')}: ${reason}`,
+    apply: (objects) => {
+      for (const found of containersNamed(objects, container)) {
+        const existing = found[probe] as { exec?: { command?: string[] } } | undefined;
+        if (!existing?.exec)
+          throw new Error(`transform needs an exec ${probe} on container ${container}, and it has none`);
+        existing.exec = { command: [...command] };
+      }
+      return [...objects];
+    },
+  };
+}
+
+/** Gives a container a readiness probe it does not have (an exec probe, polled every `periodSeconds`). */
+export function addReadinessProbe(
+  container: string,
+  command: readonly string[],
+  reason: string,
+  timing: { periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number } = {},
+): Transform {
+  return {
+    name: `${container} readinessProbe exec ${command.join(' ')}: ${reason}`,
+    apply: (objects) => {
+      for (const found of containersNamed(objects, container)) {
+        if (found.readinessProbe) throw new Error(`container ${container} already has a readiness probe`);
+        found.readinessProbe = {
+          exec: { command: [...command] },
+          periodSeconds: timing.periodSeconds ?? 2,
+          timeoutSeconds: timing.timeoutSeconds ?? 5,
+          failureThreshold: timing.failureThreshold ?? 3,
+        };
+      }
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * A StatefulSet's pod template gains an init container and the volumes it needs (from a
+ * ConfigMap the same transform adds, or an emptyDir), and the main container gains env entries:
+ * the shape of "an init container prepares the data directory" patterns.
+ */
+export function addInitContainer(
+  statefulSet: string,
+  init: Json & { name: string },
+  reason: string,
+  extra: { volumes?: readonly Json[]; objects?: readonly KubeObject[] } = {},
+): Transform {
+  return {
+    name: `${statefulSet} init container ${init.name}: ${reason}`,
+    apply: (objects) => {
+      const set = requireOne(
+        statefulSets([...objects]).filter((candidate) => candidate.metadata.name === statefulSet),
+        `StatefulSet ${statefulSet}`,
+      )[0]!;
+      const spec = ((set.spec.template ??= {}).spec ??= {});
+      spec.initContainers = [...(spec.initContainers ?? []), structuredClone(init) as unknown as Container];
+      spec.volumes = [
+        ...(spec.volumes ?? []),
+        ...(structuredClone([...(extra.volumes ?? [])]) as PodSpec['volumes'] & []),
+      ];
+      return [...structuredClone([...(extra.objects ?? [])]), ...objects];
+    },
+  };
+}
+
+/** One field of a StatefulSet's spec, set as given (a guide's value the API server may refuse, e.g. podManagementPolicy). */
+export function statefulSetField(statefulSet: string, field: string, value: unknown, reason: string): Transform {
+  return {
+    name: `${statefulSet} spec.${field} ${JSON.stringify(value)}: ${reason}`,
+    apply: (objects) => {
+      const set = requireOne(
+        statefulSets([...objects]).filter((candidate) => candidate.metadata.name === statefulSet),
+        `StatefulSet ${statefulSet}`,
+      )[0]!;
+      (set.spec as Json)[field] = structuredClone(value);
+      return [...objects];
+    },
+  };
+}
