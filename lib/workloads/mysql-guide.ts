@@ -5,6 +5,9 @@ import type { OwnedNamespace } from '../kube/namespace.js';
 import { waitFor } from '../support/wait.js';
 import { newLedgerId, podExec, type Credentials } from './db-exec.js';
 import { MysqlAdapter } from './mysql.js';
+import type { ClusterHandle } from '../kube/cluster-handle.js';
+import { mostSpecificMatch } from '../support/image-reference.js';
+import type { GuideSetShape, GuideStatefulSet } from './guide-workload.js';
 
 /**
  * The MySQL members of a guide's StatefulSet seen as databases: one adapter per pod (the `mysql`
@@ -37,6 +40,28 @@ export class MysqlMembers {
   private writerPassword?: string;
 
   constructor(readonly options: MysqlMembersOptions) {}
+
+  /** The members of a guide's set, root's password read from `rootPasswordEnv` inside the container. */
+  static of(set: GuideStatefulSet, rootPasswordEnv = 'MYSQL_ROOT_PASSWORD'): MysqlMembers {
+    return new MysqlMembers({
+      namespace: set.context.namespace,
+      podName: (ordinal) => set.podName(ordinal),
+      container: set.shape.container,
+      root: { user: 'root', password: { fromEnv: rootPasswordEnv } },
+    });
+  }
+
+  /** A guide's own command run in a member as its reader would (`kubectl exec mysql-0 -- CMD`): exit code and output. */
+  async runAsTyped(
+    ordinal: number,
+    argv: readonly string[],
+  ): Promise<{ command: string; exitCode: number; output: string }> {
+    const outcome = await podExec(this.options.namespace, this.options.podName(ordinal), {
+      container: this.options.container,
+      timeoutMs: 30_000,
+    })(argv);
+    return { command: argv.join(' '), exitCode: outcome.exitCode, output: `${outcome.stdout}${outcome.stderr}`.trim() };
+  }
 
   /** The adapter on this ordinal's own server, as root or as another account. */
   adapter(ordinal: number, credentials: Credentials = this.options.root): MysqlAdapter {
@@ -190,4 +215,88 @@ export class MysqlMembers {
     }
     return book;
   }
+}
+
+// --- the guides' MySQL sets ---------------------------------------------------------------------
+/**
+ * The MySQL StatefulSets of the users' guides: where each fixture is, the shape of its set, and
+ * the credentials its pods carry. What runs for `mysql:8.0` comes from the run's image map.
+ */
+
+export interface GuideMysqlSet {
+  readonly fixture: string;
+  readonly shape: GuideSetShape;
+  /** The env variable of the database container that holds root's password (from the guide's Secret). */
+  readonly rootPasswordEnv?: string;
+}
+
+/** 000, "The Complete StatefulSet Configuration" (mysql-statefulset.yaml). */
+export const COMPLETE_GUIDE_MYSQL: GuideMysqlSet = {
+  fixture: 'guides/complete-guide/mysql-statefulset.yaml',
+  shape: {
+    name: 'mysql',
+    serviceName: 'mysql',
+    claimTemplate: 'mysql-data',
+    container: 'mysql',
+    selector: 'app=mysql',
+  },
+  rootPasswordEnv: 'MYSQL_ROOT_PASSWORD',
+};
+
+/** 001, "Real-World Example: MySQL Primary-Replica". */
+export const DAY_11_MYSQL: GuideMysqlSet = {
+  fixture: 'guides/day-11/mysql-primary-replica.yaml',
+  shape: { name: 'mysql', serviceName: 'mysql', claimTemplate: 'data', container: 'mysql', selector: 'app=mysql' },
+  rootPasswordEnv: 'MYSQL_ROOT_PASSWORD',
+};
+
+/** 002, "Key Features of StatefulSets" with the Service of "Networking and Service Discovery". */
+export const DATABASE_CLUSTER: GuideMysqlSet = {
+  fixture: 'guides/comprehensive-guide/database-cluster.yaml',
+  shape: {
+    name: 'database-cluster',
+    serviceName: 'database-service',
+    claimTemplate: 'data',
+    container: 'database',
+    selector: 'app=database',
+  },
+};
+
+/** 002, "Real-World Implementation: Database Cluster". */
+export const MYSQL_CLUSTER: GuideMysqlSet = {
+  fixture: 'guides/comprehensive-guide/mysql-cluster.yaml',
+  shape: {
+    name: 'mysql-cluster',
+    serviceName: 'mysql',
+    claimTemplate: 'data',
+    container: 'mysql',
+    selector: 'app=mysql',
+  },
+  rootPasswordEnv: 'MYSQL_ROOT_PASSWORD',
+};
+
+/** What runs for the guides' `mysql:8.0` on this cluster, and whether MySQL-8-only statements can be decided. */
+export interface MysqlFidelity {
+  /** The image that runs. */
+  readonly image: string;
+  /** True when a stand-in runs (MariaDB): statements only MySQL 8 can decide are "not run here". */
+  readonly standIn: boolean;
+  /** "mysql:8.0 -> sts-conformance.local/mariadb:10.11.19 (stand-in: MariaDB 10.11.19, ...)" */
+  readonly summary: string;
+  /** Why a MySQL-8-only statement is not decided on this run. */
+  readonly notRunHere: string;
+}
+
+export function mysqlFidelity(cluster: Pick<ClusterHandle, 'imageMap'>, official = 'mysql:8.0'): MysqlFidelity {
+  const entry = mostSpecificMatch(cluster.imageMap, official);
+  const standIn = entry?.mode === 'stand-in';
+  const image = entry?.image ?? official;
+  return {
+    image,
+    standIn,
+    summary: entry
+      ? `${official} -> ${image} (${entry.mode}: ${entry.product} ${entry.version}; ${entry.source})`
+      : `${official} -> pulled as named`,
+    notRunHere: `needs ${official}: this run has ${standIn ? `the stand-in ${entry?.product} ${entry?.version}` : image}; run online or with --images DIR holding ${official}`,
+  };
 }
