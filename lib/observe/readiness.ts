@@ -14,6 +14,8 @@ export interface OrdinalReadiness {
   readonly created: number;
   /** Spells of Ready, in order: how long each lasted (ms, by this machine's clock), or undefined while it lasts. */
   readonly readySpells: ReadonlyArray<number | undefined>;
+  /** When each spell began (ms since the epoch, this machine's clock when the change arrived). */
+  readonly readyFrom: readonly number[];
   readonly readyAtEnd: boolean;
   /** The latest incarnation still exists at the end (not deleted). */
   readonly existsAtEnd: boolean;
@@ -24,6 +26,7 @@ export function readinessHistory(timeline: Timeline, window: Window): OrdinalRea
   return ordinals.map((ordinal) => {
     const events = timeline.podEvents.filter((event) => event.ordinal === ordinal && inWindow(event.at, window));
     const spells: Array<number | undefined> = [];
+    const from: number[] = [];
     let since: number | undefined;
     let ready = false;
     let exists = false;
@@ -33,6 +36,7 @@ export function readinessHistory(timeline: Timeline, window: Window): OrdinalRea
       if (event.transition === 'ready') {
         ready = true;
         since = event.at.receivedAt;
+        from.push(since);
       } else if ((event.transition === 'notReady' || event.transition === 'deleted') && ready) {
         ready = false;
         spells.push(since === undefined ? undefined : event.at.receivedAt - since);
@@ -45,6 +49,7 @@ export function readinessHistory(timeline: Timeline, window: Window): OrdinalRea
       pod: `${timeline.statefulSet}-${ordinal}`,
       created: events.filter((event) => event.transition === 'created').length,
       readySpells: spells,
+      readyFrom: from,
       readyAtEnd: ready,
       existsAtEnd: exists,
     };

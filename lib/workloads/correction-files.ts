@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { parseManifests, type KubeObject } from '../kube/manifests.js';
+import { applyFixture, type WorkloadContext } from './context.js';
 import { podSpecs, type Container, type PodSpec, type Transform } from './transforms.js';
 
 /**
@@ -135,4 +136,18 @@ export function editConfigMap(name: string, key: string, from: string, to: strin
       return [...objects];
     },
   };
+}
+
+/** Applies a correction's objects on their own into a running example (the pieces it lacked, added after the fact). */
+export async function applyCorrectionObjects(
+  context: WorkloadContext,
+  correction: CorrectionFile,
+  why: string,
+): Promise<void> {
+  if (correction.objects.length === 0) throw new Error(`${correction.source} has no objects to apply`);
+  await applyFixture(context, {
+    source: correction.source,
+    objects: structuredClone(correction.objects),
+    transforms: [`correction: added to the running example (${why})`],
+  });
 }

@@ -4,7 +4,7 @@ import type { ReplicaCatchUp, WriteAttempt } from '../invariants/replication.js'
 import type { OwnedNamespace } from '../kube/namespace.js';
 import { waitFor } from '../support/wait.js';
 import { newLedgerId, podExec, type Credentials } from './db-exec.js';
-import { MysqlAdapter } from './mysql.js';
+import { MysqlAdapter, parseFlag } from './mysql.js';
 import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { mostSpecificMatch } from '../support/image-reference.js';
 import type { GuideSetShape, GuideStatefulSet } from './guide-workload.js';
@@ -33,6 +33,20 @@ export interface MysqlMembersOptions {
 interface Bookkeeping {
   acknowledged: string[];
   attempted: string[];
+}
+
+export interface MemberSettings {
+  readonly pod: string;
+  readonly serverId: number;
+  readonly readOnly: boolean;
+  readonly binaryLog: boolean;
+  /** SHOW SLAVE STATUS in a line, or undefined when the member is not configured to replicate. */
+  readonly replicating?: string;
+}
+
+/** "mysql-1: server_id 101, read_only ON, no binary log, replicating from ..." */
+export function describeSettings(settings: MemberSettings): string {
+  return `${settings.pod}: server_id ${settings.serverId}, read_only ${settings.readOnly ? 'ON' : 'OFF'}, ${settings.binaryLog ? 'binary log on' : 'no binary log'}, ${settings.replicating ? `replicating ${settings.replicating}` : 'not replicating (SHOW SLAVE STATUS is empty)'}`;
 }
 
 export class MysqlMembers {
@@ -150,6 +164,34 @@ export class MysqlMembers {
   writer(): Credentials {
     if (!this.writerPassword) throw new Error(`the account ${WRITER_ACCOUNT} was not created`);
     return { user: WRITER_ACCOUNT, password: { value: this.writerPassword } };
+  }
+
+  /** What the guide's config made of this member: server id, read-only, binary log, replication. */
+  async settings(ordinal: number): Promise<MemberSettings> {
+    const adapter = this.adapter(ordinal);
+    const [[serverId, readOnly, logBin] = []] = await adapter.query(
+      'SELECT @@global.server_id, @@global.read_only, @@global.log_bin;',
+      'read server_id, read_only and log_bin',
+    );
+    const replica = await adapter.replicationStatus();
+    return {
+      pod: this.options.podName(ordinal),
+      serverId: Number(serverId),
+      readOnly: parseFlag(readOnly),
+      binaryLog: parseFlag(logBin),
+      replicating: replica.configured
+        ? `from ${replica.sourceHost}:${replica.sourcePort}, IO ${replica.ioRunning}, SQL ${replica.sqlRunning}, ${replica.secondsBehind ?? '?'} s behind${replica.lastIoError ? `, last IO error: ${replica.lastIoError}` : ''}`
+        : undefined,
+    };
+  }
+
+  /** STOP SLAVE / START SLAVE on a replica: the negative control of the catch-up judge. */
+  async pauseReplication(ordinal: number): Promise<void> {
+    await this.adapter(ordinal).query('STOP SLAVE;', 'stop replicating');
+  }
+
+  async resumeReplication(ordinal: number): Promise<void> {
+    await this.adapter(ordinal).query('START SLAVE;', 'start replicating again');
   }
 
   /** Tries one write on a member as this account: acknowledged, refused as read-only, or refused otherwise. */
@@ -299,4 +341,33 @@ export function mysqlFidelity(cluster: Pick<ClusterHandle, 'imageMap'>, official
       : `${official} -> pulled as named`,
     notRunHere: `needs ${official}: this run has ${standIn ? `the stand-in ${entry?.product} ${entry?.version}` : image}; run online or with --images DIR holding ${official}`,
   };
+}
+
+/**
+ * When a mysql-image entrypoint ran its temporary server (the one that initialises a new data
+ * directory, with networking off and root not yet given its password), from its log as the
+ * kubelet timestamps it (`kubectl logs --timestamps`). Both the mysql image and the stand-in log
+ * "Temporary server started." and "Temporary server stopped". Undefined when the log has no
+ * start (the data directory was not new).
+ */
+export function temporaryServerWindow(log: string): { from: number; to?: number } | undefined {
+  let from: number | undefined;
+  let to: number | undefined;
+  for (const line of log.split('\n')) {
+    const stamp = Date.parse(line.split(' ')[0] ?? '');
+    if (!Number.isFinite(stamp)) continue;
+    if (/Temporary server started/.test(line)) from ??= stamp;
+    else if (/Temporary server stopped/.test(line) && from !== undefined) to ??= stamp;
+  }
+  return from === undefined ? undefined : { from, to };
+}
+
+/** A Ready spell that began inside the temporary server's window (with slack for the probe period and the watch). */
+export function readyWhileInitialising(
+  readyFrom: readonly number[],
+  window: { from: number; to?: number } | undefined,
+  slackMs = 3000,
+): number | undefined {
+  if (!window) return undefined;
+  return readyFrom.find((at) => at >= window.from && at <= (window.to ?? Infinity) + slackMs);
 }

@@ -20,7 +20,13 @@ import { correctionTransforms, loadCorrection } from '../../lib/workloads/correc
 import { DnsClient } from '../../lib/workloads/dns-client.js';
 import { describeOutcome } from '../../lib/workloads/nslookup.js';
 import { applyGuideFixture, environment, GuideStatefulSet } from '../../lib/workloads/guide-workload.js';
-import { COMPLETE_GUIDE_MYSQL, MysqlMembers, mysqlFidelity } from '../../lib/workloads/mysql-guide.js';
+import {
+  COMPLETE_GUIDE_MYSQL,
+  MysqlMembers,
+  mysqlFidelity,
+  readyWhileInitialising,
+  temporaryServerWindow,
+} from '../../lib/workloads/mysql-guide.js';
 import { capCpuRequests, type Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
 import { podList, watchUntilSettled } from './as-documented.js';
@@ -93,14 +99,27 @@ describe('complete guide: the MySQL "complete configuration" (mysql-statefulset.
     const claims = await scenario.step('kubectl get pvc -l app=mysql', () => mysql.claims());
     const claimNames = claims.map((claim) => claim.name).sort();
 
+    const windows = await scenario.step(
+      "read from each database's log when its entrypoint ran the temporary server (root without a password)",
+      async () =>
+        new Map(await Promise.all(ordinals.map(async (o) => [o, temporaryServerWindow(await mysql.logs(o))] as const))),
+    );
     const readyAtEnd = settled.history.filter((entry) => entry.readyAtEnd).map((entry) => entry.pod);
-    const everReady = settled.history.filter((entry) => entry.readySpells.length > 0);
-    const briefly = everReady.filter((entry) => !entry.readyAtEnd).map((entry) => entry.pod);
+    const briefly = settled.history.filter((entry) => entry.readySpells.length > 0 && !entry.readyAtEnd);
+    const clock = (ms: number) => new Date(ms).toISOString().slice(11, 19);
+    const spellStory = briefly.map((entry) => {
+      const window = windows.get(entry.ordinal);
+      const during = readyWhileInitialising(entry.readyFrom, window);
+      const seconds = ((entry.readySpells[0] ?? 0) / 1000).toFixed(1);
+      return during !== undefined && window
+        ? `${entry.pod} was Ready from ${clock(during)} for ${seconds} s, while its entrypoint's temporary server ran (${clock(window.from)}-${window.to ? clock(window.to) : 'on'}) and root had no password yet`
+        : `${entry.pod} was Ready for ${seconds} s from ${clock(entry.readyFrom[0] ?? 0)}, then never again`;
+    });
     const story = settled.history.map((entry) => entry.pod).join(', ');
     const stuck =
       readyAtEnd.length === existing.length
         ? `every pod stayed Ready`
-        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode})${briefly.length > 0 ? `; ${podList(briefly)} passed it only while its database initialised, before root had a password` : ''}`;
+        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode})${spellStory.length > 0 ? `; ${spellStory.join('; ')}` : ''}`;
 
     await scenario.decide({
       claim: 'complete-guide/mysql-ordered-creation',
