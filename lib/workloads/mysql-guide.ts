@@ -3,8 +3,8 @@ import type { ReadBack, WriteLedger } from '../invariants/data.js';
 import type { ReplicaCatchUp, WriteAttempt } from '../invariants/replication.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
 import { waitFor } from '../support/wait.js';
-import { newLedgerId, podExec, type Credentials } from './db-exec.js';
-import { MysqlAdapter, parseFlag } from './mysql.js';
+import { DbCommandError, newLedgerId, podExec, type Credentials } from './db-exec.js';
+import { MysqlAdapter, parseFlag, parseMysqlError } from './mysql.js';
 import type { ClusterHandle } from '../kube/cluster-handle.js';
 import { mostSpecificMatch } from '../support/image-reference.js';
 import type { GuideSetShape, GuideStatefulSet } from './guide-workload.js';
@@ -129,13 +129,23 @@ export class MysqlMembers {
 
   /** The ledger's ids as this member reads them now; undefined if the read failed. */
   async readBack(ordinal: number, from: string, credentials?: Credentials): Promise<ReadBack> {
+    return { from: `${this.options.podName(ordinal)} ${from}`, ids: (await this.readIds(ordinal, credentials)).ids };
+  }
+
+  /**
+   * The ledger's ids, or why they could not be read. A server without the ledger database or table
+   * (ERROR 1049, 1146) holds none of its rows: that is an answer, not a failed read.
+   */
+  async readIds(ordinal: number, credentials?: Credentials): Promise<{ ids?: string[]; error?: string }> {
     try {
-      return {
-        from: `${this.options.podName(ordinal)} ${from}`,
-        ids: await this.adapter(ordinal, credentials).readLedgerIds(),
-      };
-    } catch {
-      return { from: `${this.options.podName(ordinal)} ${from}`, ids: undefined };
+      return { ids: await this.adapter(ordinal, credentials).readLedgerIds() };
+    } catch (error) {
+      if (error instanceof DbCommandError) {
+        const parsed = parseMysqlError(error.outcome.stderr);
+        if (parsed && (parsed.code === 1049 || parsed.code === 1146)) return { ids: [] };
+        return { error: parsed ? `ERROR ${parsed.code} (${parsed.sqlState}): ${parsed.message}` : error.message };
+      }
+      return { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };
     }
   }
 
@@ -220,11 +230,9 @@ export class MysqlMembers {
         let ids: readonly string[] | undefined;
         let lastError: string | undefined;
         const read = async () => {
-          try {
-            ids = await this.adapter(ordinal).readLedgerIds();
-          } catch (error) {
-            lastError = error instanceof Error ? error.message.split('\n')[0] : String(error);
-          }
+          const outcome = await this.readIds(ordinal);
+          if (outcome.ids) ids = outcome.ids;
+          else lastError = outcome.error;
           const held = new Set(ids ?? []);
           return ids !== undefined && expected.every((id) => held.has(id));
         };
