@@ -35,6 +35,8 @@ const APPLIERS: Record<string, Applier> = {
   'v1/PersistentVolumeClaim': ({ kube }, request) =>
     kube.core.patchNamespacedPersistentVolumeClaim(request, SERVER_SIDE_APPLY),
   'apps/v1/StatefulSet': ({ kube }, request) => kube.apps.patchNamespacedStatefulSet(request, SERVER_SIDE_APPLY),
+  'batch/v1/CronJob': ({ kube }, request) => kube.batch.patchNamespacedCronJob(request, SERVER_SIDE_APPLY),
+  'batch/v1/Job': ({ kube }, request) => kube.batch.patchNamespacedJob(request, SERVER_SIDE_APPLY),
   'policy/v1/PodDisruptionBudget': ({ kube }, request) =>
     kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
 };

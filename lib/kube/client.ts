@@ -2,6 +2,7 @@ import pRetry from 'p-retry';
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   KubeConfig,
@@ -19,6 +20,8 @@ export interface Kube {
   readonly config: KubeConfig;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
+  /** CronJobs and Jobs: the guides' backup job. */
+  readonly batch: BatchV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
   readonly discovery: DiscoveryV1Api;
@@ -49,6 +52,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     config,
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
+    batch: config.makeApiClient(BatchV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
     discovery: config.makeApiClient(DiscoveryV1Api),

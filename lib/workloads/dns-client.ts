@@ -58,6 +58,20 @@ export class DnsClient {
   }
 
   /**
+   * A guide's own command, as its reader types it in a busybox pod: `nslookup NAME`, no record
+   * type, no server, a short name left to the resolv.conf search list. What it prints is the
+   * evidence; the parsed answer is what the reader would conclude from it.
+   */
+  async asTyped(name: string): Promise<{ command: string; output: string; result: LookupResult }> {
+    const run = await execInPod(this.context.namespace, this.podName, ['nslookup', name], { timeoutMs: 30_000 });
+    return {
+      command: `nslookup ${name}`,
+      output: `${run.stdout}${run.stderr}`.trim(),
+      result: parseNslookup(name, run.stdout, run.stderr),
+    };
+  }
+
+  /**
    * The servers a pod's lookup can reach: the cluster DNS Service (the nameserver the kubelet
    * wrote into resolv.conf) and every CoreDNS pod behind it, asked by IP. Waits until every
    * CoreDNS pod is Ready: one that is not gets no queries through the Service, and asking it

@@ -287,6 +287,19 @@ export class GuideStatefulSet {
     return image;
   }
 
+  /**
+   * A pod template annotation change: a new revision without a new image, for an image that
+   * exists in one version here (MariaDB, FerretDB). The report says so beside the update's verdicts.
+   */
+  async changeTemplate(label: string): Promise<void> {
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } },
+      `template change ${label}`,
+    );
+  }
+
   async setPartition(value: number): Promise<void> {
     await patchStatefulSet(
       this.ns,

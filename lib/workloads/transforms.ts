@@ -19,14 +19,14 @@ export function applyTransforms(objects: readonly KubeObject[], transforms: read
   );
 }
 
-interface Container {
+export interface Container {
   name: string;
   image?: string;
   env?: Array<{ name: string; value?: string }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
 
-interface PodSpec {
+export interface PodSpec {
   containers?: Container[];
   initContainers?: Container[];
   volumes?: Array<Record<string, unknown> & { name: string }>;
@@ -56,12 +56,16 @@ function requireOne<T>(items: T[], what: string): T[] {
   return items;
 }
 
-function podSpecs(objects: readonly KubeObject[]): PodSpec[] {
+/** The pod specs of Pods, StatefulSets, Jobs and CronJobs (the guides' backup job), to rewrite in place. */
+export function podSpecs(objects: readonly KubeObject[]): PodSpec[] {
   const specs: PodSpec[] = [];
   for (const object of objects) {
     if (object.kind === 'Pod') specs.push(object.spec as PodSpec);
-    else if (object.kind === 'StatefulSet') {
+    else if (object.kind === 'StatefulSet' || object.kind === 'Job') {
       const spec = (object.spec as StatefulSetSpec).template?.spec;
+      if (spec) specs.push(spec);
+    } else if (object.kind === 'CronJob') {
+      const spec = (object.spec as { jobTemplate?: { spec?: StatefulSetSpec } }).jobTemplate?.spec?.template?.spec;
       if (spec) specs.push(spec);
     }
   }
