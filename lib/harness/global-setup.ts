@@ -37,7 +37,7 @@ export default async function setup(project: TestProject) {
   }
   const contract = await readControllerContract(connect(handle), handle.serverVersion);
   console.log(
-    `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource})`,
+    `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource}), ${contract.workers} worker node(s)`,
   );
   project.provide('cluster', handle);
   project.provide('contract', contract);

@@ -16,6 +16,7 @@ import {
 import { type Timeline, type Window, WHOLE_TIMELINE } from '../observe/timeline.js';
 import { waitClock } from '../support/wait.js';
 import type { WorkloadContext } from '../workloads/context.js';
+import { decide, type Dependencies } from './applicability.js';
 import { collectEvidence } from './evidence.js';
 import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
@@ -77,6 +78,13 @@ export interface Scenario extends WorkloadContext {
   about(labels: { feature: string; docs: string; negativeControl?: boolean }): Promise<void>;
   /** This scenario tampers with a StatefulSet's status on purpose: the automatic status check leaves it out. */
   skipStatusCheck(statefulSet: string): void;
+  /**
+   * Declares what the behaviour depends on (versions, feature gates, worker nodes, an open
+   * upstream issue) and decides against this cluster's facts: the decision and its reasons go
+   * into the report as a note. If the scenario is not applicable here, the test ends as skipped
+   * with that sentence (never silently); otherwise the answer says whether a trap is expected.
+   */
+  requires(dependencies: Dependencies): Promise<{ trapExpected: boolean }>;
 }
 
 interface Fixtures {
@@ -146,7 +154,7 @@ export const test = base.extend<Fixtures>({
     { auto: true },
   ],
 
-  scenario: async ({ task, kube, recorded }, use) => {
+  scenario: async ({ task, kube, recorded, skip }, use) => {
     const cluster = inject('cluster');
     const contract = inject('contract');
     const main = await recorded.open(task.name);
@@ -247,6 +255,20 @@ export const test = base.extend<Fixtures>({
       },
       skipStatusCheck(statefulSet) {
         statusUnchecked.add(statefulSet);
+      },
+      async requires(dependencies) {
+        const decision = decide(contract, dependencies);
+        const facts = Object.fromEntries(decision.reasons.map((reason, index) => [`${index + 1}`, reason]));
+        if (!decision.applies) {
+          await scenario.note('not applicable here', facts);
+          await allure.tag('not applicable here');
+          return skip(decision.reasons.join('; '));
+        }
+        await scenario.note(
+          decision.trapExpected ? 'versions and gates: runs, asserting an upstream trap' : 'versions and gates: runs',
+          facts,
+        );
+        return { trapExpected: decision.trapExpected };
       },
     };
 

@@ -24,22 +24,29 @@ interface Counts {
   updated: number;
 }
 
-interface PodFacts {
+export interface PodFacts {
+  ordinal: number;
   running: boolean;
   ready: boolean;
   terminating: boolean;
   revision?: string;
 }
 
+/** The pods of the set that exist after one pod write, by UID. */
+export interface PodState {
+  readonly rv: number;
+  pods: Map<string, PodFacts>;
+}
+
 /** After each pod write (and before any), the pods of the set that exist. */
-function podStates(timeline: Timeline): Array<{ rv: number; pods: Map<string, PodFacts> }> {
-  const states: Array<{ rv: number; pods: Map<string, PodFacts> }> = [{ rv: 0, pods: new Map() }];
+export function podStates(timeline: Timeline): PodState[] {
+  const states: PodState[] = [{ rv: 0, pods: new Map() }];
   let pods = new Map<string, PodFacts>();
   for (const event of timeline.podEvents) {
     const before = pods.get(event.uid);
     const next: PodFacts = before
       ? { ...before }
-      : { running: false, ready: false, terminating: false, revision: event.revision };
+      : { ordinal: event.ordinal, running: false, ready: false, terminating: false, revision: event.revision };
     if (event.transition === 'running') next.running = true;
     if (event.transition === 'ready') next.ready = true;
     if (event.transition === 'notReady') next.ready = false;
@@ -80,13 +87,25 @@ const describe = (counts: Counts) =>
 const same = (a: Counts, b: Counts) =>
   a.replicas === b.replicas && a.ready === b.ready && a.current === b.current && a.updated === b.updated;
 
-/** Every status the controller wrote in the window is explained by a recorded state of the pods, in order. */
-export function statusMatchesPods(timeline: Timeline, options: { window: Window }): Verdict {
-  const findings = new Findings();
-  const set = `StatefulSet ${timeline.namespace}/${timeline.statefulSet}`;
+/** A status the controller wrote, and the earliest recorded pod state that explains it, if any. */
+export interface ExplainedStatus {
+  readonly status: SetStatus;
+  /** Index into the pod states of the earliest state at or after the previous explained one, or -1. */
+  readonly explainedBy: number;
+  /**
+   * Index of the earliest pod state the controller's informer cache can have been in when it
+   * wrote this status. The cache only moves forward and each status is computed from it
+   * (computeReplicaStatus), so the earliest state explaining a status, searched from the
+   * previous status's lower bound on, bounds the cache from below.
+   */
+  readonly cacheAtLeast: number;
+}
+
+/** Matches every status write of the controller to the pod states, in order (see the module comment). */
+export function explainStatuses(timeline: Timeline): { states: PodState[]; explained: ExplainedStatus[] } {
   const states = podStates(timeline);
+  const explained: ExplainedStatus[] = [];
   let earliest = 0;
-  let judged = 0;
   for (const status of timeline.statuses) {
     if (status.deleted || status.observedGeneration === undefined || status.currentRevision === undefined) continue;
     const claimed = reported(status);
@@ -97,6 +116,21 @@ export function statusMatchesPods(timeline: Timeline, options: { window: Window 
         break;
       }
     }
+    if (match >= 0) earliest = match;
+    explained.push({ status, explainedBy: match, cacheAtLeast: earliest });
+  }
+  return { states, explained };
+}
+
+/** Every status the controller wrote in the window is explained by a recorded state of the pods, in order. */
+export function statusMatchesPods(timeline: Timeline, options: { window: Window }): Verdict {
+  const findings = new Findings();
+  const set = `StatefulSet ${timeline.namespace}/${timeline.statefulSet}`;
+  const { states, explained } = explainStatuses(timeline);
+  let judged = 0;
+  let previousBound = 0;
+  for (const { status, explainedBy, cacheAtLeast } of explained) {
+    const claimed = reported(status);
     const judging = inWindow(status.at, options.window);
     if (judging) judged++;
     const available = status.availableReplicas ?? 0;
@@ -106,15 +140,13 @@ export function statusMatchesPods(timeline: Timeline, options: { window: Window 
         `${set} reported availableReplicas ${available} with readyReplicas ${claimed.ready} at ${describeMoment(status.at, timeline)} (minReadySeconds ${status.minReadySeconds})`,
       );
     }
-    if (match >= 0) {
-      earliest = match;
-      continue;
-    }
-    if (!judging) continue;
+    const searchedFrom = previousBound;
+    previousBound = cacheAtLeast;
+    if (explainedBy >= 0 || !judging) continue;
     const latest = states.filter((state) => state.rv <= status.at.rv).pop();
     findings.add(
       'status-disagrees-with-pods',
-      `${set} reported ${describe(claimed)} at ${describeMoment(status.at, timeline)}, which no recorded state of its pods since rv ${states[earliest]?.rv ?? 0} explains (just before: ${describe(countsOf(latest?.pods ?? new Map(), status))})`,
+      `${set} reported ${describe(claimed)} at ${describeMoment(status.at, timeline)}, which no recorded state of its pods since rv ${states[searchedFrom]?.rv ?? 0} explains (just before: ${describe(countsOf(latest?.pods ?? new Map(), status))})`,
     );
   }
   if (judged === 0) findings.add('no-observations', `${set} wrote no status in the window`);

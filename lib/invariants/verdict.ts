@@ -16,12 +16,23 @@ export const VIOLATION_KINDS = {
     'a condemned pod was asked to go while a pod that stays was not Running, Ready and available',
   'deleted-below-target': 'a pod below the target replica count was asked to go',
   'condemned-resurrected': 'an ordinal being scaled away was created again',
+  // Halting (OrderedReady), judged on what the controller's status proves it had seen
+  'created-while-known-unready':
+    'a pod was created after the controller had reported a lower ordinal not Running and Ready, before that one was Ready again',
+  'deleted-while-known-unready':
+    'a pod beyond the replicas was asked to go after the controller had reported a replica not Running and Ready, before that one was Ready again',
   // Rolling update and partition
   'updated-out-of-order': 'a pod was replaced for the update before one with a higher ordinal',
   'updated-before-higher-available':
     'a pod was replaced for the update while a higher ordinal was not at the update revision, Running, Ready and available',
   'updated-while-unhealthy': 'a pod was replaced for the update while another replica was not healthy',
   'below-partition-updated': 'an ordinal below the partition was created at, or ended at, the update revision',
+  // OnDelete, rollback and the forced-rollback trap
+  'deleted-by-controller': 'a pod was deleted in a window where the contract says only the scenario deletes pods',
+  'recreated-at-wrong-revision': 'a pod the scenario deleted came back at another revision than the contract names',
+  'rollback-new-revision':
+    'a template equal to an earlier revision got a new ControllerRevision instead of the earlier one being reused',
+  'pod-at-stale-revision': 'when the rollout was over, a pod ran another revision than the update revision',
   // Status
   'status-disagrees-with-pods': 'the StatefulSet status reported counts no recorded state of its pods explains',
   // Identity, DNS and storage
