@@ -50,7 +50,9 @@ describe('haltsWhileUnhealthy', () => {
   it('counts a missing or terminating predecessor as unhealthy once a status shows it', () => {
     const history = twoReady().requestDeletion(0).setStatus(status(2, 2)).delete(0).setStatus(status(1, 1));
     history.setSpec({ replicas: 3 }).create(2);
-    expect(kindsOf(judged(history))).toEqual(['created-while-known-unready']);
+    const result = judged(history);
+    expect(kindsOf(result)).toEqual(['created-while-known-unready']);
+    expect(result.violations[0]?.message).toMatch(/seen web-0 absent, and no web-0 had been Running and Ready since/);
   });
 
   it('rejects a scale-down deletion after the controller reported a replica that stays not Ready', () => {

@@ -50,7 +50,11 @@ function healthyIn(state: PodState, ordinal: number): boolean {
  * If the controller provably saw `ordinal` unhealthy and could not have seen it healthy again
  * before `action`, the status write that proves it; else undefined.
  */
-function knownUnhealthy(knowledge: Knowledge, ordinal: number, action: Moment): { statusRv: number } | undefined {
+function knownUnhealthy(
+  knowledge: Knowledge,
+  ordinal: number,
+  action: Moment,
+): { statusRv: number; seen: string } | undefined {
   let bound: { statusRv: number; stateIndex: number } | undefined;
   for (const candidate of knowledge.bounds) {
     if (candidate.statusRv >= action.rv) break;
@@ -62,7 +66,10 @@ function knownUnhealthy(knowledge: Knowledge, ordinal: number, action: Moment): 
     if (state.rv >= action.rv) break;
     if (healthyIn(state, ordinal)) return undefined;
   }
-  return { statusRv: bound.statusRv };
+  const pods = [...(knowledge.states[bound.stateIndex]?.pods.values() ?? [])].filter((pod) => pod.ordinal === ordinal);
+  const seen =
+    pods.length === 0 ? 'absent' : pods.some((pod) => pod.terminating) ? 'terminating' : 'not Running and Ready';
+  return { statusRv: bound.statusRv, seen };
 }
 
 /**
@@ -87,7 +94,7 @@ export function haltsWhileUnhealthy(timeline: Timeline, options: { window: Windo
         if (known) {
           findings.add(
             'created-while-known-unready',
-            `${event.pod} was created at ${at} though the controller's status at rv ${known.statusRv} showed it had seen ${set}-${predecessor} not Running and Ready, and ${set}-${predecessor} had not been Ready since: expected creation to halt until it is`,
+            `${event.pod} was created at ${at} though the controller's status at rv ${known.statusRv} showed it had seen ${set}-${predecessor} ${known.seen}, and no ${set}-${predecessor} had been Running and Ready since: expected creation to halt until one is`,
           );
         }
       }
@@ -98,7 +105,7 @@ export function haltsWhileUnhealthy(timeline: Timeline, options: { window: Windo
         if (known) {
           findings.add(
             'deleted-while-known-unready',
-            `deletion of ${event.pod} (beyond ${spec.specReplicas} replicas) was requested at ${at} though the controller's status at rv ${known.statusRv} showed it had seen ${set}-${staying} not Running and Ready, and ${set}-${staying} had not been Ready since: expected scale-down to halt until it is`,
+            `deletion of ${event.pod} (beyond ${spec.specReplicas} replicas) was requested at ${at} though the controller's status at rv ${known.statusRv} showed it had seen ${set}-${staying} ${known.seen}, and no ${set}-${staying} had been Running and Ready since: expected scale-down to halt until one is`,
           );
         }
       }

@@ -332,6 +332,44 @@ export function podStaysAbsent(namespace: OwnedNamespace, name: string, duration
   });
 }
 
+/** The pod of that name keeps this UID and is not asked to go during the window (the controller is holding back). */
+export function podStaysPresent(
+  namespace: OwnedNamespace,
+  name: string,
+  uid: string,
+  durationMs: number,
+): Promise<void> {
+  return holdsFor(
+    `Pod ${namespace.name}/${name} (uid ${uid.slice(0, 8)}) to stay, not terminating`,
+    durationMs,
+    async () => {
+      const pod = await findPod(namespace, name);
+      return { holds: pod?.metadata?.uid === uid && !pod.metadata.deletionTimestamp, observed: describePod(pod) };
+    },
+  );
+}
+
+/** The pod of that name keeps this UID and this revision label during the window (nothing replaces it). */
+export function podStaysAtRevision(
+  namespace: OwnedNamespace,
+  name: string,
+  expected: { uid: string; revision: string },
+  durationMs: number,
+): Promise<void> {
+  return holdsFor(
+    `Pod ${namespace.name}/${name} (uid ${expected.uid.slice(0, 8)}) to stay at revision ${expected.revision}`,
+    durationMs,
+    async () => {
+      const pod = await findPod(namespace, name);
+      const revision = pod?.metadata?.labels?.['controller-revision-hash'];
+      return {
+        holds: pod?.metadata?.uid === expected.uid && !pod.metadata.deletionTimestamp && revision === expected.revision,
+        observed: `${describePod(pod)} at revision ${revision ?? 'none'}`,
+      };
+    },
+  );
+}
+
 /** The controller has observed the latest spec and its status counts match. */
 export function controllerReports(
   namespace: OwnedNamespace,

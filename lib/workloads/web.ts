@@ -10,6 +10,8 @@ import {
   podRunningNotReady,
   podsAndClaimsGone,
   podStaysAbsent,
+  podStaysAtRevision,
+  podStaysPresent,
   rolloutComplete,
   statefulSetReady,
   volumesReclaimed,
@@ -160,6 +162,18 @@ export class WebStatefulSet {
     return podStaysAbsent(this.ns, this.podName(ordinal), durationMs);
   }
 
+  /** The pod of this ordinal stays (same UID, not terminating) for the whole window. */
+  async confirmPodStaysFor(ordinal: number, durationMs: number): Promise<void> {
+    const uid = (await this.podUid(ordinal)) ?? '';
+    return podStaysPresent(this.ns, this.podName(ordinal), uid, durationMs);
+  }
+
+  /** The pod of this ordinal stays (same UID, not terminating) at this revision for the whole window. */
+  async confirmPodStaysAtRevisionFor(ordinal: number, revision: string, durationMs: number): Promise<void> {
+    const uid = (await this.podUid(ordinal)) ?? '';
+    return podStaysAtRevision(this.ns, this.podName(ordinal), { uid, revision }, durationMs);
+  }
+
   waitPodReady(ordinal: number) {
     return podRunningAndReady(this.ns, this.podName(ordinal));
   }
@@ -271,6 +285,11 @@ export class WebStatefulSet {
 
   async podUid(ordinal: number): Promise<string | undefined> {
     return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.uid;
+  }
+
+  /** The controller-revision-hash label of the pod of this ordinal, if it exists. */
+  async podRevision(ordinal: number): Promise<string | undefined> {
+    return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.labels?.['controller-revision-hash'];
   }
 
   /** What the controller set (spec.hostname, spec.subdomain) and what the pod makes of it (`hostname -f`). */
