@@ -8,8 +8,14 @@ import { Findings, type Verdict } from './verdict.js';
  * computeReplicaStatus (stateful_set_control.go) from the pods in its informer cache: replicas
  * counts created pods (phase set), readyReplicas Running and Ready ones (terminating included),
  * availableReplicas those Ready for minReadySeconds, currentReplicas and updatedReplicas the
- * non-terminating pods at currentRevision and updateRevision; after deleting a pod for an update
- * it decrements currentReplicas, which is the state right after the deletion request.
+ * non-terminating pods at currentRevision and updateRevision. After deleting a pod for an update
+ * (updateStatefulSet, and updateStatefulSetAfterInvariantEstablished) it decrements
+ * currentReplicas of the status it computed before the deletion, whatever the deleted pod's
+ * revision: when that pod was at currentRevision this is the state right after the deletion
+ * request; when it was not (a pod of an abandoned revision, replaced after a rollback), the status
+ * reports one current replica fewer than any state had. So a state also explains a status
+ * with one current replica fewer if the next deletion request after it, before the status
+ * write, is of a pod that state has not terminating.
  *
  * The cache lags, so a status written at rv S may describe any earlier state; but the cache only
  * moves forward, so successive statuses describe states in resourceVersion order. The rule: there
@@ -104,6 +110,16 @@ export interface ExplainedStatus {
 /** Matches every status write of the controller to the pod states, in order (see the module comment). */
 export function explainStatuses(timeline: Timeline): { states: PodState[]; explained: ExplainedStatus[] } {
   const states = podStates(timeline);
+  const deletions = timeline.podEvents.filter((event) => event.transition === 'deletionRequested');
+  const nextDeletion = states.map((state) => deletions.find((deletion) => deletion.at.rv > state.rv));
+  const explains = (index: number, status: SetStatus, claimed: Counts) => {
+    const state = states[index] as PodState;
+    const counts = countsOf(state.pods, status);
+    if (same(counts, claimed)) return true;
+    const deletion = nextDeletion[index];
+    const deleted = deletion && deletion.at.rv < status.at.rv ? state.pods.get(deletion.uid) : undefined;
+    return deleted !== undefined && !deleted.terminating && same({ ...counts, current: counts.current - 1 }, claimed);
+  };
   const explained: ExplainedStatus[] = [];
   let earliest = 0;
   for (const status of timeline.statuses) {
@@ -111,7 +127,7 @@ export function explainStatuses(timeline: Timeline): { states: PodState[]; expla
     const claimed = reported(status);
     let match = -1;
     for (let index = earliest; index < states.length && (states[index]?.rv ?? Infinity) <= status.at.rv; index++) {
-      if (same(countsOf(states[index]?.pods ?? new Map(), status), claimed)) {
+      if (explains(index, status, claimed)) {
         match = index;
         break;
       }

@@ -349,23 +349,28 @@ export function podStaysPresent(
   );
 }
 
-/** The pod of that name keeps this UID and this revision label during the window (nothing replaces it). */
-export function podStaysAtRevision(
+/** These pods keep their UIDs and this revision label during the window (nothing replaces them). */
+export function podsStayAtRevision(
   namespace: OwnedNamespace,
-  name: string,
-  expected: { uid: string; revision: string },
+  pods: ReadonlyArray<{ name: string; uid: string }>,
+  revision: string,
   durationMs: number,
 ): Promise<void> {
   return holdsFor(
-    `Pod ${namespace.name}/${name} (uid ${expected.uid.slice(0, 8)}) to stay at revision ${expected.revision}`,
+    `Pods ${pods.map((pod) => `${namespace.name}/${pod.name} (uid ${pod.uid.slice(0, 8)})`).join(', ')} to stay at revision ${revision}`,
     durationMs,
     async () => {
-      const pod = await findPod(namespace, name);
-      const revision = pod?.metadata?.labels?.['controller-revision-hash'];
-      return {
-        holds: pod?.metadata?.uid === expected.uid && !pod.metadata.deletionTimestamp && revision === expected.revision,
-        observed: `${describePod(pod)} at revision ${revision ?? 'none'}`,
-      };
+      const observed: string[] = [];
+      let holds = true;
+      for (const expected of pods) {
+        const pod = await findPod(namespace, expected.name);
+        const podRevision = pod?.metadata?.labels?.['controller-revision-hash'];
+        if (pod?.metadata?.uid !== expected.uid || pod.metadata.deletionTimestamp || podRevision !== revision) {
+          holds = false;
+          observed.push(`${expected.name}: ${describePod(pod)} at revision ${podRevision ?? 'none'}`);
+        }
+      }
+      return { holds, observed: observed.join('; ') || 'all as expected' };
     },
   );
 }

@@ -10,7 +10,7 @@ import {
   podRunningNotReady,
   podsAndClaimsGone,
   podStaysAbsent,
-  podStaysAtRevision,
+  podsStayAtRevision,
   podStaysPresent,
   rolloutComplete,
   statefulSetReady,
@@ -168,10 +168,12 @@ export class WebStatefulSet {
     return podStaysPresent(this.ns, this.podName(ordinal), uid, durationMs);
   }
 
-  /** The pod of this ordinal stays (same UID, not terminating) at this revision for the whole window. */
-  async confirmPodStaysAtRevisionFor(ordinal: number, revision: string, durationMs: number): Promise<void> {
-    const uid = (await this.podUid(ordinal)) ?? '';
-    return podStaysAtRevision(this.ns, this.podName(ordinal), { uid, revision }, durationMs);
+  /** The pods of these ordinals stay (same UIDs, not terminating) at this revision for the whole window. */
+  async confirmPodsStayAtRevisionFor(ordinals: readonly number[], revision: string, durationMs: number): Promise<void> {
+    const pods = await Promise.all(
+      ordinals.map(async (ordinal) => ({ name: this.podName(ordinal), uid: (await this.podUid(ordinal)) ?? '' })),
+    );
+    return podsStayAtRevision(this.ns, pods, revision, durationMs);
   }
 
   waitPodReady(ordinal: number) {
@@ -248,6 +250,16 @@ export class WebStatefulSet {
       this.name,
       { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } },
       `template change ${label}`,
+    );
+  }
+
+  /** Removes the change changeTemplate made: the template is the fixture's again, which is a rollback. */
+  async restoreTemplate(): Promise<void> {
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': null } } } } },
+      'template restored',
     );
   }
 
