@@ -258,7 +258,7 @@ export const test = base.extend<Fixtures>({
       },
       async requires(dependencies) {
         const decision = decide(contract, dependencies);
-        const facts = Object.fromEntries(decision.reasons.map((reason, index) => [`${index + 1}`, reason]));
+        const facts = Object.fromEntries(decision.reasons.map((reason, index) => [`reason ${index + 1}`, reason]));
         if (!decision.applies) {
           await scenario.note('not applicable here', facts);
           await allure.tag('not applicable here');

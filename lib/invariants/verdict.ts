@@ -43,6 +43,12 @@ export const VIOLATION_KINDS = {
   'claim-changed': 'a recreated pod mounts another claim (another UID) than its predecessor',
   'volume-changed': 'a claim is bound to another PersistentVolume (UID, node or path) than before',
   'data-lost': 'data written before a pod was recreated cannot be read after',
+  // Claim retention policy
+  'claim-deleted-against-policy': 'a claim the retention policy keeps was gone',
+  'claim-kept-against-policy': 'a claim the retention policy deletes still existed once everything was over',
+  'claim-owner-mismatch':
+    'a claim of a replica that stays had other ownerReferences than the retention policy gives it',
+  'claim-deleted-before-pod': 'the claim of a scaled-away pod was asked to go while that pod still existed',
   // Absence: something that should have been seen was not. Never enough for a negative control.
   'never-created': 'an expected pod was never created in the window',
   'never-deleted': 'an expected deletion never happened in the window',

@@ -1,7 +1,7 @@
 import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findClaim, findPod, findVolume, getClaim, getStatefulSet } from './verbs.js';
+import { findClaim, findPod, findStatefulSet, findVolume, getClaim, getStatefulSet, listPods } from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -330,6 +330,50 @@ export function podStaysAbsent(namespace: OwnedNamespace, name: string, duration
     const pod = await findPod(namespace, name);
     return { holds: !pod, observed: describePod(pod) };
   });
+}
+
+/** No StatefulSet of that name, and no pod left that it owned (by the set's UID). */
+export function statefulSetAndPodsGone(
+  namespace: OwnedNamespace,
+  name: string,
+  setUid: string,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `StatefulSet ${namespace.name}/${name} and the pods it owned to be gone`,
+    async () => {
+      const left: string[] = [];
+      const set = await findStatefulSet(namespace, name);
+      if (set?.metadata?.uid === setUid)
+        left.push(`StatefulSet ${name}${set.metadata?.deletionTimestamp ? ' (deleting)' : ''}`);
+      for (const pod of await listPods(namespace)) {
+        if (pod.metadata?.ownerReferences?.some((owner) => owner.uid === setUid))
+          left.push(`Pod ${pod.metadata.name}: ${describePod(pod)}`);
+      }
+      return left.length === 0 ? { done: true, value: undefined } : { done: false, observed: left.join('; ') };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** No claim of these names with these UIDs is left (the garbage collector took them). */
+export function claimsGone(
+  namespace: OwnedNamespace,
+  claims: ReadonlyArray<{ name: string; uid: string }>,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `PersistentVolumeClaims ${claims.map((claim) => claim.name).join(', ')} in ${namespace.name} to be gone`,
+    async () => {
+      const left: string[] = [];
+      for (const { name, uid } of claims) {
+        const claim = await findClaim(namespace, name);
+        if (claim?.metadata?.uid === uid) left.push(`${name}: ${describeClaim(claim)}`);
+      }
+      return left.length === 0 ? { done: true, value: undefined } : { done: false, observed: left.join('; ') };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
 }
 
 /** The pod of that name keeps this UID and is not asked to go during the window (the controller is holding back). */

@@ -2,6 +2,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type CoreV1Event,
+  type V1ConfigMap,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -55,6 +56,75 @@ export async function patchStatefulSetStatus(
   return call(`patch status of StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSetStatus({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
   );
+}
+
+/**
+ * Deletes the StatefulSet. `Background` (kubectl's default) lets the garbage collector delete its
+ * pods afterwards; `Orphan` (kubectl --cascade=orphan) leaves them, without owner.
+ */
+export async function deleteStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  propagationPolicy: 'Background' | 'Foreground' | 'Orphan',
+): Promise<void> {
+  await call(
+    `delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`,
+    () => namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
+    { retry: false },
+  );
+}
+
+/** The StatefulSet, or undefined if there is none of that name. */
+export async function findStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet | undefined> {
+  try {
+    return await namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function getConfigMap(namespace: OwnedNamespace, name: string): Promise<V1ConfigMap> {
+  return call(`read ConfigMap ${namespace.name}/${name}`, () =>
+    namespace.kube.core.readNamespacedConfigMap({ name, namespace: namespace.name }),
+  );
+}
+
+/** A JSON merge patch of a pod (labels, scheduling gates). */
+export async function patchPod(namespace: OwnedNamespace, name: string, patch: object, what: string): Promise<V1Pod> {
+  return call(`patch Pod ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.core.patchNamespacedPod({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
+  );
+}
+
+/** A JSON merge patch of a claim (its ownerReferences). */
+export async function patchClaim(
+  namespace: OwnedNamespace,
+  name: string,
+  patch: object,
+  what: string,
+): Promise<V1PersistentVolumeClaim> {
+  return call(`patch PersistentVolumeClaim ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.core.patchNamespacedPersistentVolumeClaim(
+      { name, namespace: namespace.name, body: patch },
+      MERGE_PATCH,
+    ),
+  );
+}
+
+export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
+  await call(
+    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
+    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
+    { retry: false },
+  );
+}
+
+export async function listClaims(namespace: OwnedNamespace): Promise<V1PersistentVolumeClaim[]> {
+  const list = await call(`list PersistentVolumeClaims in ${namespace.name}`, () =>
+    namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name }),
+  );
+  return list.items;
 }
 
 export function getPod(namespace: OwnedNamespace, name: string): Promise<V1Pod> {

@@ -1,7 +1,9 @@
 import type { V1PersistentVolume, V1StatefulSet } from '@kubernetes/client-node';
 import {
   claimBound,
+  claimsGone,
   controllerObserved,
+  statefulSetAndPodsGone,
   newUpdateRevision,
   controllerReports,
   partitionRolledOut,
@@ -18,18 +20,23 @@ import {
 } from '../kube/conditions.js';
 import { execInPod } from '../kube/exec.js';
 import {
+  deleteClaim,
   deletePod,
+  deleteStatefulSet,
   findPod,
   getClaim,
   getPod,
   getStatefulSet,
   getVolume,
+  patchClaim,
+  patchPod,
   patchStatefulSet,
   patchStatefulSetStatus,
   scaleStatefulSet,
 } from '../kube/verbs.js';
 import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
+import type { ControllerOwner } from './claim-keeper.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
@@ -212,6 +219,22 @@ export class WebStatefulSet {
     return volumesReclaimed(this.ns.kube, volumes);
   }
 
+  /** The claims of these ordinals, with the UIDs noted (claimUids), are gone. */
+  waitClaimsGone(noted: ReadonlyMap<number, string | undefined>): Promise<void> {
+    return claimsGone(
+      this.ns,
+      [...noted].map(([ordinal, uid]) => {
+        if (!uid) throw new Error(`${this.claimName(ordinal)} was noted absent: nothing to wait for`);
+        return { name: this.claimName(ordinal), uid };
+      }),
+    );
+  }
+
+  /** The StatefulSet of this UID is gone, and so is every pod it owned. */
+  waitGone(setUid: string): Promise<void> {
+    return statefulSetAndPodsGone(this.ns, this.name, setUid);
+  }
+
   waitRolloutComplete(): Promise<V1StatefulSet> {
     return rolloutComplete(this.ns, this.name);
   }
@@ -251,6 +274,33 @@ export class WebStatefulSet {
       { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': label } } } } },
       `template change ${label}`,
     );
+  }
+
+  /** Deletes the StatefulSet (Background: its pods follow; Orphan: they stay, without owner); returns its UID. */
+  async delete(propagation: 'Background' | 'Orphan'): Promise<string> {
+    const uid = (await this.statefulSet()).metadata?.uid ?? '';
+    await deleteStatefulSet(this.ns, this.name, propagation);
+    return uid;
+  }
+
+  /** Makes `owner` the controller of this ordinal's claim, in place of any reference to the set or its pods. */
+  async giveClaimTo(ordinal: number, owner: ControllerOwner): Promise<void> {
+    await patchClaim(
+      this.ns,
+      this.claimName(ordinal),
+      { metadata: { ownerReferences: [owner] } },
+      `controlled by ${owner.kind} ${owner.name}`,
+    );
+  }
+
+  /** Deletes this ordinal's claim; a claim a pod uses stays, terminating, until the pod is gone (pvc-protection). */
+  async deleteClaim(ordinal: number): Promise<void> {
+    await deleteClaim(this.ns, this.claimName(ordinal));
+  }
+
+  /** Sets labels of this ordinal's pod (null removes one): a pod whose labels stop matching the selector is released. */
+  async labelPod(ordinal: number, labels: Record<string, string | null>): Promise<void> {
+    await patchPod(this.ns, this.podName(ordinal), { metadata: { labels } }, `labels ${JSON.stringify(labels)}`);
   }
 
   /** Removes the change changeTemplate made: the template is the fixture's again, which is a rollback. */
