@@ -49,6 +49,8 @@ export const VIOLATION_KINDS = {
   'claim-owner-mismatch':
     'a claim of a replica that stays had other ownerReferences than the retention policy gives it',
   'claim-deleted-before-pod': 'the claim of a scaled-away pod was asked to go while that pod still existed',
+  'pod-created-on-terminating-claim': 'a pod was created while a claim it mounts was terminating',
+  'pending-pod-without-claim': 'a pod that had not started lacked a claim it mounts once the scenario was over',
   // Absence: something that should have been seen was not. Never enough for a negative control.
   'never-created': 'an expected pod was never created in the window',
   'never-deleted': 'an expected deletion never happened in the window',

@@ -218,6 +218,48 @@ export function podRunningNotReady(
   }).then((pod) => pod as V1Pod);
 }
 
+/** A pod of that name exists, other than the one of `previousUid` (it was created again). */
+export function podCreated(
+  namespace: OwnedNamespace,
+  name: string,
+  previousUid?: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
+  return podCondition(
+    namespace,
+    name,
+    `to exist${previousUid ? ` (other than uid ${previousUid.slice(0, 8)})` : ''}`,
+    (pod) => pod !== undefined && pod.metadata?.uid !== previousUid,
+    { timeoutMs, intervalMs: 250 },
+  ).then((pod) => pod as V1Pod);
+}
+
+/** The claim of that name exists and was asked to go, kept by its pvc-protection finalizer while a pod uses it. */
+export function claimTerminating(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1PersistentVolumeClaim> {
+  return waitFor(
+    `PersistentVolumeClaim ${namespace.name}/${name} to be terminating`,
+    async () => {
+      const claim = await findClaim(namespace, name);
+      return claim?.metadata?.deletionTimestamp
+        ? { done: true, value: claim }
+        : { done: false, observed: claim ? describeClaim(claim) : 'absent' };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** No claim of that name appears during the window (nobody makes it again). */
+export function claimStaysAbsent(namespace: OwnedNamespace, name: string, durationMs: number): Promise<void> {
+  return holdsFor(`PersistentVolumeClaim ${namespace.name}/${name} to stay absent`, durationMs, async () => {
+    const claim = await findClaim(namespace, name);
+    return { holds: !claim, observed: claim ? describeClaim(claim) : 'absent' };
+  });
+}
+
 /** No pod of that name, or only one with a different UID (it was replaced). */
 export function podGone(
   namespace: OwnedNamespace,

@@ -25,6 +25,7 @@ interface Container {
 }
 
 interface PodSpec {
+  schedulingGates?: Array<{ name: string }>;
   containers?: Container[];
   initContainers?: Container[];
   volumes?: Array<Record<string, unknown> & { name: string }>;
@@ -155,6 +156,22 @@ export function containerEnv(name: string, value: string): Transform {
           else env.push({ name, value });
         }
       }
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * Every pod of the template carries a scheduling gate: it stays Pending, unscheduled, until a
+ * scenario removes the gate from that pod (a pod's gates can only be removed, never added). A
+ * pending pod that holds nothing else up, without touching the node (no cordon).
+ */
+export function schedulingGate(name: string): Transform {
+  return {
+    name: `scheduling gate ${name}`,
+    apply: (objects) => {
+      for (const spec of requireOne(podSpecs([...objects]), 'a pod template'))
+        spec.schedulingGates = [...(spec.schedulingGates ?? []), { name }];
       return [...objects];
     },
   };

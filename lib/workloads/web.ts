@@ -2,11 +2,13 @@ import type { V1PersistentVolume, V1StatefulSet } from '@kubernetes/client-node'
 import {
   claimBound,
   claimsGone,
+  claimTerminating,
   controllerObserved,
   statefulSetAndPodsGone,
   newUpdateRevision,
   controllerReports,
   partitionRolledOut,
+  podCreated,
   podGone,
   podRunningAndReady,
   podRunningNotReady,
@@ -49,6 +51,7 @@ import {
   partition,
   podManagementPolicy,
   replicas,
+  schedulingGate,
   without,
   type ClaimRetentionPolicy,
   type Transform,
@@ -68,7 +71,12 @@ export interface WebOptions {
   readonly headlessService?: boolean;
   /** whenScaled Delete: the negative control for storage across a scale to 0 and back. */
   readonly claimRetention?: ClaimRetentionPolicy;
+  /** Every pod waits, unscheduled, until a scenario releases it (releasePod). */
+  readonly heldBySchedulingGate?: boolean;
 }
+
+/** The scheduling gate of the heldBySchedulingGate option. */
+export const HOLD_GATE = 'sts-conformance.io/hold';
 
 const MARKER_FILE = '/data/marker';
 
@@ -93,6 +101,7 @@ export class WebStatefulSet {
     if (options.updateStrategy === 'OnDelete') transforms.push(onDeleteUpdates());
     if (options.headlessService === false) transforms.push(without('Service', 'web'));
     if (options.claimRetention) transforms.push(claimRetentionPolicy(options.claimRetention));
+    if (options.heldBySchedulingGate) transforms.push(schedulingGate(HOLD_GATE));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
   }
@@ -189,6 +198,11 @@ export class WebStatefulSet {
 
   waitPodRunningNotReady(ordinal: number) {
     return podRunningNotReady(this.ns, this.podName(ordinal));
+  }
+
+  /** A pod of this ordinal exists (other than the one of `previousUid`), whatever its state. */
+  waitPodCreated(ordinal: number, previousUid?: string) {
+    return podCreated(this.ns, this.podName(ordinal), previousUid);
   }
 
   waitPodGone(ordinal: number, uid?: string) {
@@ -296,6 +310,16 @@ export class WebStatefulSet {
   /** Deletes this ordinal's claim; a claim a pod uses stays, terminating, until the pod is gone (pvc-protection). */
   async deleteClaim(ordinal: number): Promise<void> {
     await deleteClaim(this.ns, this.claimName(ordinal));
+  }
+
+  /** This ordinal's claim was asked to go and is still there, kept by pvc-protection while its pod uses it. */
+  async waitClaimTerminating(ordinal: number): Promise<void> {
+    await claimTerminating(this.ns, this.claimName(ordinal));
+  }
+
+  /** Removes the scheduling gates of this ordinal's pod (see the schedulingGate option): it can be scheduled. */
+  async releasePod(ordinal: number): Promise<void> {
+    await patchPod(this.ns, this.podName(ordinal), { spec: { schedulingGates: null } }, 'scheduling gates removed');
   }
 
   /** Sets labels of this ordinal's pod (null removes one): a pod whose labels stop matching the selector is released. */
