@@ -41,7 +41,7 @@ function knowledgeOf(timeline: Timeline): Knowledge {
 
 function healthyIn(state: PodState, ordinal: number): boolean {
   for (const pod of state.pods.values()) {
-    if (pod.ordinal === ordinal && pod.running && pod.ready && !pod.terminating) return true;
+    if (pod.owned && pod.ordinal === ordinal && pod.running && pod.ready && !pod.terminating) return true;
   }
   return false;
 }

@@ -73,6 +73,16 @@ describe('statusMatchesPods', () => {
     expect(kindsOf(judged(lie))).toEqual(['status-disagrees-with-pods']);
   });
 
+  it('counts only the pods the set controls: a released pod drops out of the counts, an adopted one comes back', () => {
+    const history = twoReady()
+      .setController(1)
+      .setStatus(status(1, 1, 1, 1))
+      .setController(1, { name: 'web', uid: 'uid-set' })
+      .setStatus(status(2, 2, 2, 2));
+    expect(judged(history)).toMatchObject({ outcome: 'holds' });
+    expect(kindsOf(judged(twoReady().setStatus(status(1, 1, 1, 1))))).toEqual(['status-disagrees-with-pods']);
+  });
+
   it('rejects a status no state explains: fewer Ready pods than the pods have had since the last status', () => {
     const result = judged(twoReady().setStatus(status(2, 1, 2, 2)));
     expect(kindsOf(result)).toEqual(['status-disagrees-with-pods']);

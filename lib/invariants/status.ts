@@ -1,4 +1,11 @@
-import { describeMoment, inWindow, type SetStatus, type Timeline, type Window } from '../observe/timeline.js';
+import {
+  describeMoment,
+  inWindow,
+  type PodEvent,
+  type SetStatus,
+  type Timeline,
+  type Window,
+} from '../observe/timeline.js';
 import { unobservedIn } from './coverage.js';
 import { Findings, type Verdict } from './verdict.js';
 
@@ -32,6 +39,8 @@ interface Counts {
 
 export interface PodFacts {
   ordinal: number;
+  /** A StatefulSet of the set's name is the pod's controller. */
+  owned: boolean;
   running: boolean;
   ready: boolean;
   terminating: boolean;
@@ -44,25 +53,55 @@ export interface PodState {
   pods: Map<string, PodFacts>;
 }
 
-/** After each pod write (and before any), the pods of the set that exist. */
+/**
+ * After each pod write (and before any), the pods of the set that exist. A pod counts for the
+ * set only while a StatefulSet of its name is its controller: the controller computes its status
+ * from the pods it owns (getPodsForStatefulSet claims matching orphans and releases pods whose
+ * labels stop matching), and an orphan tied to the set by its name only is not among them.
+ */
 export function podStates(timeline: Timeline): PodState[] {
+  type Change =
+    { rv: number; order: number; event: PodEvent } | { rv: number; order: number; uid: string; owned: boolean };
+  const changes: Change[] = timeline.podEvents.map((event, order) => ({ rv: event.at.rv, order, event }));
+  for (const life of timeline.pods) {
+    for (const entry of life.controllers) {
+      const owned = entry.controller?.kind === 'StatefulSet' && entry.controller.name === timeline.statefulSet;
+      changes.push({ rv: entry.at.rv, order: Number.MAX_SAFE_INTEGER, uid: life.uid, owned });
+    }
+  }
+  changes.sort((a, b) => a.rv - b.rv || a.order - b.order);
+  const ownership = new Map<string, boolean>();
   const states: PodState[] = [{ rv: 0, pods: new Map() }];
   let pods = new Map<string, PodFacts>();
-  for (const event of timeline.podEvents) {
-    const before = pods.get(event.uid);
-    const next: PodFacts = before
-      ? { ...before }
-      : { ordinal: event.ordinal, running: false, ready: false, terminating: false, revision: event.revision };
-    if (event.transition === 'running') next.running = true;
-    if (event.transition === 'ready') next.ready = true;
-    if (event.transition === 'notReady') next.ready = false;
-    if (event.transition === 'deletionRequested') next.terminating = true;
+  for (const change of changes) {
     pods = new Map(pods);
-    if (event.transition === 'deleted') pods.delete(event.uid);
-    else pods.set(event.uid, next);
+    if ('event' in change) {
+      const { event } = change;
+      const before = pods.get(event.uid);
+      const next: PodFacts = before
+        ? { ...before }
+        : {
+            ordinal: event.ordinal,
+            owned: ownership.get(event.uid) ?? true,
+            running: false,
+            ready: false,
+            terminating: false,
+            revision: event.revision,
+          };
+      if (event.transition === 'running') next.running = true;
+      if (event.transition === 'ready') next.ready = true;
+      if (event.transition === 'notReady') next.ready = false;
+      if (event.transition === 'deletionRequested') next.terminating = true;
+      if (event.transition === 'deleted') pods.delete(event.uid);
+      else pods.set(event.uid, next);
+    } else {
+      ownership.set(change.uid, change.owned);
+      const before = pods.get(change.uid);
+      if (before) pods.set(change.uid, { ...before, owned: change.owned });
+    }
     const last = states[states.length - 1];
-    if (last && last.rv === event.at.rv) last.pods = pods;
-    else states.push({ rv: event.at.rv, pods });
+    if (last && last.rv === change.rv) last.pods = pods;
+    else states.push({ rv: change.rv, pods });
   }
   return states;
 }
@@ -70,6 +109,7 @@ export function podStates(timeline: Timeline): PodState[] {
 function countsOf(pods: Map<string, PodFacts>, status: SetStatus): Counts {
   const counts: Counts = { replicas: 0, ready: 0, current: 0, updated: 0 };
   for (const pod of pods.values()) {
+    if (!pod.owned) continue;
     counts.replicas++;
     if (pod.running && pod.ready) counts.ready++;
     if (pod.terminating) continue;

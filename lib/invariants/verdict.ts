@@ -49,6 +49,10 @@ export const VIOLATION_KINDS = {
   'claim-owner-mismatch':
     'a claim of a replica that stays had other ownerReferences than the retention policy gives it',
   'claim-deleted-before-pod': 'the claim of a scaled-away pod was asked to go while that pod still existed',
+  // Orphans and adoption
+  'orphan-replaced': 'a pod without controller that the StatefulSet could adopt was deleted instead',
+  'orphan-not-adopted': 'a pod without controller in the ordinal range was not owned by the StatefulSet at the end',
+  'surplus-orphan-kept': 'a pod without controller beyond the ordinal range still existed at the end',
   'pod-created-on-terminating-claim': 'a pod was created while a claim it mounts was terminating',
   'pending-pod-without-claim': 'a pod that had not started lacked a claim it mounts once the scenario was over',
   // Absence: something that should have been seen was not. Never enough for a negative control.

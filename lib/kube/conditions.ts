@@ -260,6 +260,34 @@ export function claimStaysAbsent(namespace: OwnedNamespace, name: string, durati
   });
 }
 
+/**
+ * The pod of that name, with this UID, has the controller of `controllerUid` (undefined: no
+ * controller at all, as after an orphaning delete or a release).
+ */
+export function podControlledBy(
+  namespace: OwnedNamespace,
+  name: string,
+  uid: string,
+  controllerUid: string | undefined,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1Pod> {
+  const controllerOf = (pod: V1Pod | undefined) =>
+    pod?.metadata?.ownerReferences?.find((owner) => owner.controller)?.uid;
+  return waitFor(
+    `Pod ${namespace.name}/${name} (uid ${uid.slice(0, 8)}) to have ${controllerUid ? `controller uid ${controllerUid.slice(0, 8)}` : 'no controller'}`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      if (pod?.metadata?.uid === uid && controllerOf(pod) === controllerUid) return { done: true, value: pod };
+      return {
+        done: false,
+        observed: `${describePod(pod)}, controller ${controllerOf(pod)?.slice(0, 8) ?? 'none'}`,
+        impossible: pod?.metadata?.uid !== uid ? `the pod of uid ${uid.slice(0, 8)} is gone` : undefined,
+      };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
 /** No pod of that name, or only one with a different UID (it was replaced). */
 export function podGone(
   namespace: OwnedNamespace,

@@ -177,6 +177,33 @@ export function schedulingGate(name: string): Transform {
   };
 }
 
+/**
+ * The app label of everything is `value`: the StatefulSet's selector and pod labels, and the
+ * Service's selector. A StatefulSet made with it does not select pods labelled as the fixture's.
+ */
+export function appLabel(value: string): Transform {
+  return {
+    name: `app label ${value}`,
+    apply: (objects) => {
+      for (const object of objects) {
+        const spec = object.spec as {
+          selector?: { matchLabels?: Record<string, string>; app?: string };
+          template?: { metadata?: { labels?: Record<string, string> } };
+        };
+        if (object.kind === 'StatefulSet') {
+          spec.selector = { ...spec.selector, matchLabels: { ...spec.selector?.matchLabels, app: value } };
+          const metadata = (spec.template ??= {}).metadata ?? {};
+          spec.template.metadata = { ...metadata, labels: { ...metadata.labels, app: value } };
+        } else if (object.kind === 'Service' && spec.selector) {
+          spec.selector = { ...spec.selector, app: value };
+        }
+      }
+      requireOne(statefulSets([...objects]), 'a StatefulSet');
+      return [...objects];
+    },
+  };
+}
+
 /** Every volumeClaimTemplate asks for this StorageClass. */
 export function storageClass(name: string): Transform {
   return {

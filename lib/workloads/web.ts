@@ -8,6 +8,7 @@ import {
   newUpdateRevision,
   controllerReports,
   partitionRolledOut,
+  podControlledBy,
   podCreated,
   podGone,
   podRunningAndReady,
@@ -44,6 +45,7 @@ import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
 import {
+  appLabel,
   claimRetentionPolicy,
   containerEnv,
   emptyDirInsteadOfClaims,
@@ -73,6 +75,8 @@ export interface WebOptions {
   readonly claimRetention?: ClaimRetentionPolicy;
   /** Every pod waits, unscheduled, until a scenario releases it (releasePod). */
   readonly heldBySchedulingGate?: boolean;
+  /** Another app label for the selector, the pods and the Service: a set that does not select web's pods. */
+  readonly appLabel?: string;
 }
 
 /** The scheduling gate of the heldBySchedulingGate option. */
@@ -102,6 +106,7 @@ export class WebStatefulSet {
     if (options.headlessService === false) transforms.push(without('Service', 'web'));
     if (options.claimRetention) transforms.push(claimRetentionPolicy(options.claimRetention));
     if (options.heldBySchedulingGate) transforms.push(schedulingGate(HOLD_GATE));
+    if (options.appLabel) transforms.push(appLabel(options.appLabel));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
   }
@@ -198,6 +203,11 @@ export class WebStatefulSet {
 
   waitPodRunningNotReady(ordinal: number) {
     return podRunningNotReady(this.ns, this.podName(ordinal));
+  }
+
+  /** The pod of this ordinal, with this UID, has the controller of `controllerUid` (undefined: none). */
+  waitPodController(ordinal: number, uid: string, controllerUid: string | undefined) {
+    return podControlledBy(this.ns, this.podName(ordinal), uid, controllerUid);
   }
 
   /** A pod of this ordinal exists (other than the one of `previousUid`), whatever its state. */
