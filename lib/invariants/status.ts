@@ -190,7 +190,11 @@ export function statusMatchesPods(timeline: Timeline, options: { window: Window 
     const judging = inWindow(status.at, options.window);
     if (judging) judged++;
     const available = status.availableReplicas ?? 0;
-    if (judging && (status.minReadySeconds === 0 ? available !== claimed.ready : available > claimed.ready)) {
+    // A write of the spec carries the status computed for the previous one: only a status of the
+    // observed generation is bound to this spec's minReadySeconds.
+    const forThisSpec = status.observedGeneration === status.generation;
+    const mustEqual = forThisSpec && status.minReadySeconds === 0;
+    if (judging && (mustEqual ? available !== claimed.ready : available > claimed.ready)) {
       findings.add(
         'status-disagrees-with-pods',
         `${set} reported availableReplicas ${available} with readyReplicas ${claimed.ready} at ${describeMoment(status.at, timeline)} (minReadySeconds ${status.minReadySeconds})`,

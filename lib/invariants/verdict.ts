@@ -35,6 +35,10 @@ export const VIOLATION_KINDS = {
   'pod-at-stale-revision': 'when the rollout was over, a pod ran another revision than the update revision',
   // Status
   'status-disagrees-with-pods': 'the StatefulSet status reported counts no recorded state of its pods explains',
+  'available-too-early':
+    'the status counted more available replicas than pods that could have been Ready for minReadySeconds',
+  'pod-outside-ordinal-range':
+    'a pod outside [ordinals.start, ordinals.start + replicas) existed, not terminating, once the set had settled',
   // Identity, DNS and storage
   'hostname-mismatch': "a pod's spec.hostname is not its name",
   'subdomain-mismatch': "a pod's spec.subdomain is not the governing Service",

@@ -129,6 +129,47 @@ export function statefulSetReady(
   );
 }
 
+/** Observed, with this many available replicas (Ready for minReadySeconds, as the controller counts them). */
+export function statefulSetAvailable(
+  namespace: OwnedNamespace,
+  name: string,
+  available: number,
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<V1StatefulSet> {
+  return setCondition(
+    namespace,
+    name,
+    `StatefulSet ${namespace.name}/${name} to report ${available} available replicas`,
+    (set) => ({ done: observedLatest(set) && (set.status?.availableReplicas ?? 0) === available }),
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+  );
+}
+
+/** The pods of the selector that are not terminating are exactly these names, each Running and Ready. */
+export function podsExactly(
+  namespace: OwnedNamespace,
+  selector: string,
+  names: readonly string[],
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<void> {
+  const wanted = [...names].sort().join(', ');
+  return waitFor(
+    `the pods of ${selector} in ${namespace.name} to be exactly ${wanted}, Running and Ready`,
+    async () => {
+      const pods = (await listPods(namespace, selector)).filter((pod) => !pod.metadata?.deletionTimestamp);
+      const present = pods.map((pod) => pod.metadata?.name ?? '').sort();
+      const done = present.join(', ') === wanted && pods.every(isRunningAndReady);
+      return done
+        ? { done: true, value: undefined }
+        : {
+            done: false,
+            observed: pods.map((pod) => `${pod.metadata?.name}: ${describePod(pod)}`).join('; ') || 'no pods',
+          };
+    },
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+  );
+}
+
 /** A rolling update finished: every replica Ready and at the update revision, which is now current. */
 export function rolloutComplete(
   namespace: OwnedNamespace,

@@ -120,7 +120,7 @@ export class SyntheticHistory {
   setStatus(status: Record<string, unknown>): this {
     this.set = {
       ...this.set,
-      status: { observedGeneration: this.set.metadata?.generation, ...this.set.status, ...status },
+      status: { ...this.set.status, observedGeneration: this.set.metadata?.generation, ...status },
     };
     return this.writeSet();
   }

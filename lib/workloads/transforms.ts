@@ -33,8 +33,10 @@ interface PodSpec {
 
 interface StatefulSetSpec {
   replicas?: number;
+  minReadySeconds?: number;
+  ordinals?: { start?: number };
   podManagementPolicy?: string;
-  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
   template?: { metadata?: Record<string, unknown>; spec?: PodSpec };
   volumeClaimTemplates?: Array<{ metadata?: { name?: string }; spec?: { storageClassName?: string } }>;
   persistentVolumeClaimRetentionPolicy?: ClaimRetentionPolicy;
@@ -126,6 +128,40 @@ export function partition(value: number): Transform {
     apply: (objects) => {
       for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
         set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: value } };
+      return [...objects];
+    },
+  };
+}
+
+/** spec.minReadySeconds: a pod counts as available only after it has been Ready this long. */
+export function minReadySeconds(seconds: number): Transform {
+  return {
+    name: `minReadySeconds ${seconds}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.minReadySeconds = seconds;
+      return [...objects];
+    },
+  };
+}
+
+/** spec.ordinals.start: the pods are numbered from `start` instead of 0. */
+export function startOrdinal(start: number): Transform {
+  return {
+    name: `ordinals.start ${start}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.ordinals = { start };
+      return [...objects];
+    },
+  };
+}
+
+/** RollingUpdate with maxUnavailable (a number or a percentage), partition 0. */
+export function maxUnavailable(value: number | string): Transform {
+  return {
+    name: `RollingUpdate maxUnavailable ${value}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
+        set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: value } };
       return [...objects];
     },
   };

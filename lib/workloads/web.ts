@@ -4,6 +4,8 @@ import {
   claimsGone,
   claimTerminating,
   controllerObserved,
+  podsExactly,
+  statefulSetAvailable,
   statefulSetAndPodsGone,
   newUpdateRevision,
   controllerReports,
@@ -49,6 +51,9 @@ import {
   claimRetentionPolicy,
   containerEnv,
   emptyDirInsteadOfClaims,
+  maxUnavailable,
+  minReadySeconds,
+  startOrdinal,
   onDeleteUpdates,
   partition,
   podManagementPolicy,
@@ -77,6 +82,11 @@ export interface WebOptions {
   readonly heldBySchedulingGate?: boolean;
   /** Another app label for the selector, the pods and the Service: a set that does not select web's pods. */
   readonly appLabel?: string;
+  readonly minReadySeconds?: number;
+  /** spec.ordinals.start */
+  readonly startOrdinal?: number;
+  /** RollingUpdate maxUnavailable (MaxUnavailableStatefulSet feature gate). */
+  readonly maxUnavailable?: number | string;
 }
 
 /** The scheduling gate of the heldBySchedulingGate option. */
@@ -107,6 +117,9 @@ export class WebStatefulSet {
     if (options.claimRetention) transforms.push(claimRetentionPolicy(options.claimRetention));
     if (options.heldBySchedulingGate) transforms.push(schedulingGate(HOLD_GATE));
     if (options.appLabel) transforms.push(appLabel(options.appLabel));
+    if (options.minReadySeconds !== undefined) transforms.push(minReadySeconds(options.minReadySeconds));
+    if (options.startOrdinal !== undefined) transforms.push(startOrdinal(options.startOrdinal));
+    if (options.maxUnavailable !== undefined) transforms.push(maxUnavailable(options.maxUnavailable));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
   }
@@ -166,6 +179,20 @@ export class WebStatefulSet {
 
   waitObserved(): Promise<V1StatefulSet> {
     return controllerObserved(this.ns, this.name);
+  }
+
+  /** The controller has observed the latest spec and reports this many available replicas. */
+  waitAvailable(count: number): Promise<V1StatefulSet> {
+    return statefulSetAvailable(this.ns, this.name, count);
+  }
+
+  /** The pods of the set that are not terminating are exactly these ordinals, each Running and Ready. */
+  waitPodsExactly(ordinals: readonly number[]): Promise<void> {
+    return podsExactly(
+      this.ns,
+      this.selector,
+      ordinals.map((ordinal) => this.podName(ordinal)),
+    );
   }
 
   /** The controller observed the template change and made an update revision other than `previous`; returns it. */
@@ -353,6 +380,20 @@ export class WebStatefulSet {
    */
   async overwriteStatus(status: { replicas: number; readyReplicas: number; availableReplicas: number }): Promise<void> {
     await patchStatefulSetStatus(this.ns, this.name, { status }, 'a status the pods do not explain');
+  }
+
+  async setMinReadySeconds(seconds: number): Promise<void> {
+    await patchStatefulSet(this.ns, this.name, { spec: { minReadySeconds: seconds } }, `minReadySeconds ${seconds}`);
+  }
+
+  /** Sets spec.ordinals.start (null removes it) and spec.replicas in one write. */
+  async setOrdinals(start: number | null, replicas: number): Promise<void> {
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { ordinals: start === null ? null : { start }, replicas } },
+      `ordinals.start ${start ?? 'removed'}, replicas ${replicas}`,
+    );
   }
 
   async setPartition(value: number): Promise<void> {
