@@ -22,6 +22,13 @@ import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
 import { recordTiming } from './timings.js';
 
+declare module '@vitest/runner' {
+  interface TaskMeta {
+    /** Set by scenario.requires: the scenario does not apply to this cluster, and why. */
+    notApplicable?: string;
+  }
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     cluster: ClusterHandle;
@@ -149,6 +156,7 @@ export const test = base.extend<Fixtures>({
         totalMs: Date.now() - started,
         waitingMs: waitClock.totalMs - waitedBefore,
         evidenceMs: Date.now() - evidenceStarted,
+        notApplicable: task.meta.notApplicable,
       });
     },
     { auto: true },
@@ -260,6 +268,7 @@ export const test = base.extend<Fixtures>({
         const decision = decide(contract, dependencies);
         const facts = Object.fromEntries(decision.reasons.map((reason, index) => [`reason ${index + 1}`, reason]));
         if (!decision.applies) {
+          task.meta.notApplicable = decision.reasons.join('; ');
           await scenario.note('not applicable here', facts);
           await allure.tag('not applicable here');
           return skip(decision.reasons.join('; '));
