@@ -39,6 +39,11 @@ export const VIOLATION_KINDS = {
     'the status counted more available replicas than pods that could have been Ready for minReadySeconds',
   'pod-outside-ordinal-range':
     'a pod outside [ordinals.start, ordinals.start + replicas) existed, not terminating, once the set had settled',
+  // Scaling from outside
+  'scale-disagrees-with-set': "the scale subresource named other replicas or another selector than the StatefulSet's",
+  'manual-scale-kept': 'a manifest that sets replicas, applied after a manual scale, did not overwrite it',
+  'manual-scale-overwritten': 'a manifest without replicas, applied after a manual scale, changed spec.replicas',
+  'hpa-scale-unresolved': "a HorizontalPodAutoscaler could not get or set its StatefulSet's scale",
   // Identity, DNS and storage
   'hostname-mismatch': "a pod's spec.hostname is not its name",
   'subdomain-mismatch': "a pod's spec.subdomain is not the governing Service",

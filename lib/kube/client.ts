@@ -2,6 +2,7 @@ import pRetry from 'p-retry';
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   KubeConfig,
   PolicyV1Api,
@@ -20,6 +21,7 @@ export interface Kube {
   readonly apps: AppsV1Api;
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
+  readonly autoscaling: AutoscalingV2Api;
 }
 
 /** Reads a kubeconfig file, or a KUBECONFIG-style list of files; the one place kubeconfigs are loaded. */
@@ -49,6 +51,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     apps: config.makeApiClient(AppsV1Api),
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
   };
 }
 

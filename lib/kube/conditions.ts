@@ -1,7 +1,22 @@
-import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type {
+  V1PersistentVolume,
+  V1Pod,
+  V1PersistentVolumeClaim,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findClaim, findPod, findStatefulSet, findVolume, getClaim, getStatefulSet, listPods } from './verbs.js';
+import {
+  findClaim,
+  findPod,
+  findStatefulSet,
+  findVolume,
+  getClaim,
+  getHorizontalPodAutoscaler,
+  getStatefulSet,
+  listPods,
+} from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -167,6 +182,32 @@ export function podsExactly(
           };
     },
     { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+  );
+}
+
+/** The HorizontalPodAutoscaler reports a condition of this type (True or False) that `holds` accepts. */
+export function autoscalerCondition(
+  namespace: OwnedNamespace,
+  name: string,
+  type: string,
+  holds: (condition: { status?: string; reason?: string }) => boolean,
+  timeoutMs: number = 120_000,
+): Promise<V2HorizontalPodAutoscaler> {
+  return waitFor(
+    `HorizontalPodAutoscaler ${namespace.name}/${name} to report ${type}`,
+    async () => {
+      const hpa = await getHorizontalPodAutoscaler(namespace, name);
+      const condition = hpa.status?.conditions?.find((candidate) => candidate.type === type);
+      return condition && holds(condition)
+        ? { done: true, value: hpa }
+        : {
+            done: false,
+            observed:
+              hpa.status?.conditions?.map((entry) => `${entry.type} ${entry.status} (${entry.reason})`).join(', ') ||
+              'no conditions',
+          };
+    },
+    { timeoutMs, intervalMs: 1000 },
   );
 }
 

@@ -3,6 +3,8 @@ import {
   setHeaderOptions,
   type CoreV1Event,
   type V1ConfigMap,
+  type V1Scale,
+  type V2HorizontalPodAutoscaler,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -21,6 +23,22 @@ const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 export function getStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet> {
   return call(`read StatefulSet ${namespace.name}/${name}`, () =>
     namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name }),
+  );
+}
+
+/** The scale subresource of the StatefulSet (what `kubectl scale` and autoscalers read). */
+export function getStatefulSetScale(namespace: OwnedNamespace, name: string): Promise<V1Scale> {
+  return call(`read the scale of StatefulSet ${namespace.name}/${name}`, () =>
+    namespace.kube.apps.readNamespacedStatefulSetScale({ name, namespace: namespace.name }),
+  );
+}
+
+export function getHorizontalPodAutoscaler(
+  namespace: OwnedNamespace,
+  name: string,
+): Promise<V2HorizontalPodAutoscaler> {
+  return call(`read HorizontalPodAutoscaler ${namespace.name}/${name}`, () =>
+    namespace.kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: namespace.name }),
   );
 }
 

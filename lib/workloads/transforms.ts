@@ -111,6 +111,17 @@ export function replicas(count: number): Transform {
   };
 }
 
+/** Leaves spec.replicas out of the manifest, as the documentation advises next to an autoscaler. */
+export function withoutReplicas(): Transform {
+  return {
+    name: 'without spec.replicas',
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) delete set.spec.replicas;
+      return [...objects];
+    },
+  };
+}
+
 export function podManagementPolicy(policy: 'OrderedReady' | 'Parallel'): Transform {
   return {
     name: `podManagementPolicy ${policy}`,

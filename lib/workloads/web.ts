@@ -32,6 +32,7 @@ import {
   getClaim,
   getPod,
   getStatefulSet,
+  getStatefulSetScale,
   getVolume,
   patchClaim,
   patchPod,
@@ -40,7 +41,9 @@ import {
   scaleStatefulSet,
 } from '../kube/verbs.js';
 import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
+import type { ScaleObservation } from '../invariants/scale.js';
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
+import { waitFor } from '../support/wait.js';
 import type { ControllerOwner } from './claim-keeper.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import type { ExpectedRecord } from './dns-convergence.js';
@@ -60,6 +63,7 @@ import {
   replicas,
   schedulingGate,
   without,
+  withoutReplicas,
   type ClaimRetentionPolicy,
   type Transform,
 } from './transforms.js';
@@ -83,6 +87,8 @@ export interface WebOptions {
   /** Another app label for the selector, the pods and the Service: a set that does not select web's pods. */
   readonly appLabel?: string;
   readonly minReadySeconds?: number;
+  /** Leave spec.replicas out of the manifest (replicas is ignored then). */
+  readonly withoutReplicas?: boolean;
   /** spec.ordinals.start */
   readonly startOrdinal?: number;
   /** RollingUpdate maxUnavailable (MaxUnavailableStatefulSet feature gate). */
@@ -107,7 +113,8 @@ export class WebStatefulSet {
 
   static async deploy(context: WorkloadContext, options: WebOptions = {}): Promise<WebStatefulSet> {
     const transforms: Transform[] = [];
-    if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
+    if (options.withoutReplicas) transforms.push(withoutReplicas());
+    else if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
     if (options.podManagementPolicy) transforms.push(podManagementPolicy(options.podManagementPolicy));
     if (options.startReady === false) transforms.push(containerEnv('START_READY', 'false'));
     if (options.storage === 'emptyDir') transforms.push(emptyDirInsteadOfClaims());
@@ -422,6 +429,46 @@ export class WebStatefulSet {
 
   async podUid(ordinal: number): Promise<string | undefined> {
     return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.uid;
+  }
+
+  /**
+   * The scale subresource beside the StatefulSet it was read from: the two reads are of the same
+   * object version (the scale carries the set's resourceVersion), or they are read again.
+   */
+  async scaleObservation(when: string): Promise<ScaleObservation> {
+    return waitFor(
+      `a read of the scale subresource of StatefulSet ${this.ns.name}/${this.name} and of the set at the same version`,
+      async () => {
+        const scale = await getStatefulSetScale(this.ns, this.name);
+        const set = await this.statefulSet();
+        if (scale.metadata?.resourceVersion !== set.metadata?.resourceVersion)
+          return {
+            done: false,
+            observed: `scale at rv ${scale.metadata?.resourceVersion}, set at rv ${set.metadata?.resourceVersion}`,
+          };
+        const matchLabels = set.spec?.selector?.matchLabels ?? {};
+        return {
+          done: true,
+          value: {
+            when,
+            scale: {
+              specReplicas: scale.spec?.replicas,
+              statusReplicas: scale.status?.replicas,
+              selector: scale.status?.selector,
+            },
+            set: {
+              specReplicas: set.spec?.replicas,
+              statusReplicas: set.status?.replicas,
+              selector: Object.entries(matchLabels)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, value]) => `${key}=${value}`)
+                .join(','),
+            },
+          },
+        };
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
   }
 
   /** The controller-revision-hash label of the pod of this ordinal, if it exists. */
