@@ -212,9 +212,11 @@ function printTimings(timings: readonly ScenarioTiming[]): void {
   for (const timing of timings) {
     const own = timing.totalMs - timing.waitingMs;
     console.log(
-      `  ${formatDuration(timing.totalMs / 1000).padStart(7)}  ${formatDuration(timing.waitingMs / 1000).padStart(7)} / ${formatDuration(own / 1000).padStart(6)} / ${formatDuration(timing.evidenceMs / 1000).padStart(5)}  ${timing.failed ? 'FAILED ' : ''}${timing.test}`,
+      `  ${formatDuration(timing.totalMs / 1000).padStart(7)}  ${formatDuration(timing.waitingMs / 1000).padStart(7)} / ${formatDuration(own / 1000).padStart(6)} / ${formatDuration(timing.evidenceMs / 1000).padStart(5)}  ${timing.failed ? 'FAILED ' : ''}${timing.notApplicable ? 'NOT APPLICABLE ' : ''}${timing.test}`,
     );
   }
+  for (const timing of timings.filter((entry) => entry.notApplicable))
+    console.log(`  not run: ${timing.test}\n    ${timing.notApplicable?.split('; ').join('\n    ')}`);
   const total = timings.reduce((sum, timing) => sum + timing.totalMs, 0);
   const waiting = timings.reduce((sum, timing) => sum + timing.waitingMs, 0);
   console.log(

@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
   const kube = connect(handle);
   const contract = await readControllerContract(kube, handle.serverVersion);
   console.log(
-    `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource})`,
+    `controller contract: Kubernetes ${contract.serverVersion}, MaxUnavailableStatefulSet ${contract.maxUnavailableStatefulSet ? 'on' : 'off'} (from ${contract.gatesSource}), ${contract.workers} worker node(s)`,
   );
   project.provide('cluster', handle);
   project.provide('contract', contract);

@@ -17,6 +17,7 @@ import {
 import { type Timeline, type Window, WHOLE_TIMELINE } from '../observe/timeline.js';
 import { waitClock } from '../support/wait.js';
 import type { WorkloadContext } from '../workloads/context.js';
+import { decide, type Dependencies } from './applicability.js';
 import { collectEvidence } from './evidence.js';
 import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
@@ -93,6 +94,13 @@ export interface Scenario extends WorkloadContext {
    * a report parameter, and a line in out/figures.jsonl for comparing runs.
    */
   figure(name: string, value: number, unit?: string): Promise<void>;
+  /**
+   * Declares what the behaviour depends on (versions, feature gates, worker nodes, an open
+   * upstream issue) and decides against this cluster's facts: the decision and its reasons go
+   * into the report as a note. If the scenario is not applicable here, the test ends as skipped
+   * with that sentence (never silently); otherwise the answer says whether a trap is expected.
+   */
+  requires(dependencies: Dependencies): Promise<{ trapExpected: boolean }>;
 }
 
 interface Fixtures {
@@ -179,12 +187,13 @@ export const test = base.extend<Fixtures>({
         totalMs: Date.now() - started,
         waitingMs: waitClock.totalMs - waitedBefore,
         evidenceMs: Date.now() - evidenceStarted,
+        notApplicable: task.meta.notApplicable,
       });
     },
     { auto: true },
   ],
 
-  scenario: async ({ task, kube, recorded, transcript }, use) => {
+  scenario: async ({ task, kube, recorded, transcript, skip }, use) => {
     const cluster = inject('cluster');
     const contract = inject('contract');
     const ledger = loadLedger();
@@ -323,6 +332,21 @@ export const test = base.extend<Fixtures>({
         collected.figures.push(unit === undefined ? { name, value } : { name, value, unit });
         await allure.parameter(name, shown, { excluded: true });
         await recordFigure(inject('outDir'), { test: `${task.file?.name ?? ''} > ${task.name}`, name, value, unit });
+      },
+      async requires(dependencies) {
+        const decision = decide(contract, dependencies);
+        const facts = Object.fromEntries(decision.reasons.map((reason, index) => [`reason ${index + 1}`, reason]));
+        if (!decision.applies) {
+          task.meta.notApplicable = decision.reasons.join('; ');
+          await scenario.note('not applicable here', facts);
+          await allure.tag('not applicable here');
+          return skip(decision.reasons.join('; '));
+        }
+        await scenario.note(
+          decision.trapExpected ? 'versions and gates: runs, asserting an upstream trap' : 'versions and gates: runs',
+          facts,
+        );
+        return { trapExpected: decision.trapExpected };
       },
     };
 

@@ -25,6 +25,8 @@ export interface TestFacts {
 declare module 'vitest' {
   interface TaskMeta {
     conformance?: TestFacts;
+    /** Set by scenario.requires: the scenario does not apply to this cluster, and why. */
+    notApplicable?: string;
   }
 }
 

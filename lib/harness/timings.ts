@@ -13,6 +13,8 @@ export interface ScenarioTiming {
   readonly totalMs: number;
   readonly waitingMs: number;
   readonly evidenceMs: number;
+  /** The scenario did not run on this cluster, and why (lib/harness/applicability.ts). */
+  readonly notApplicable?: string;
 }
 
 export const TIMINGS_FILE = 'timings.jsonl';

@@ -26,7 +26,15 @@ import { Findings, type Verdict } from './verdict.js';
  * the start ordinal up to its predecessor could have been seen Running, Ready and available.
  * (Pods that flap after they were Ready are not judged here: the controller cannot prevent it.)
  */
-export function orderedCreation(timeline: Timeline, options: { window: Window; ordinals: readonly number[] }): Verdict {
+export function orderedCreation(
+  timeline: Timeline,
+  options: {
+    window: Window;
+    ordinals: readonly number[];
+    /** Judge with this minReadySeconds instead of the spec's (a negative control's wrong expectation). */
+    minReadySeconds?: number;
+  },
+): Verdict {
   const findings = new Findings();
   const set = timeline.statefulSet;
   const creations = timeline.podEvents.filter(
@@ -50,7 +58,7 @@ export function orderedCreation(timeline: Timeline, options: { window: Window; o
   for (const creation of creations) {
     const spec = setBefore(timeline, creation.at.rv);
     const start = spec?.startOrdinal ?? 0;
-    const minReadySeconds = spec?.minReadySeconds ?? 0;
+    const minReadySeconds = options.minReadySeconds ?? spec?.minReadySeconds ?? 0;
     for (let predecessor = start; predecessor < creation.ordinal; predecessor++) {
       const health = couldSeeHealthy(timeline, predecessor, creation.at, minReadySeconds);
       if (!health.ok) {

@@ -50,6 +50,39 @@ describe('statusMatchesPods', () => {
     expect(judged(history)).toMatchObject({ outcome: 'holds' });
   });
 
+  it('explains the decrement after deleting a pod that was not at currentRevision (a stuck pod replaced after a rollback)', () => {
+    // web-1 runs an abandoned revision; the template went back to OLD, so current = update = OLD.
+    const history = new SyntheticHistory()
+      .setSpec({ replicas: 2 })
+      .bringUp(0)
+      .useRevision(NEW)
+      .bringUp(1)
+      .setStatus(status(2, 2, 1, 1))
+      .requestDeletion(1)
+      // Computed while web-1 was not yet terminating (current 1), then decremented: current 0.
+      .setStatus(status(2, 2, 0, 1));
+    expect(judged(history)).toMatchObject({ outcome: 'holds' });
+    // The same counts without a deletion after the state they come from: nothing explains current 0.
+    const lie = new SyntheticHistory()
+      .setSpec({ replicas: 2 })
+      .bringUp(0)
+      .useRevision(NEW)
+      .bringUp(1)
+      .setStatus(status(2, 2, 1, 1))
+      .setStatus(status(2, 2, 0, 1));
+    expect(kindsOf(judged(lie))).toEqual(['status-disagrees-with-pods']);
+  });
+
+  it('counts only the pods the set controls: a released pod drops out of the counts, an adopted one comes back', () => {
+    const history = twoReady()
+      .setController(1)
+      .setStatus(status(1, 1, 1, 1))
+      .setController(1, { name: 'web', uid: 'uid-set' })
+      .setStatus(status(2, 2, 2, 2));
+    expect(judged(history)).toMatchObject({ outcome: 'holds' });
+    expect(kindsOf(judged(twoReady().setStatus(status(1, 1, 1, 1))))).toEqual(['status-disagrees-with-pods']);
+  });
+
   it('rejects a status no state explains: fewer Ready pods than the pods have had since the last status', () => {
     const result = judged(twoReady().setStatus(status(2, 1, 2, 2)));
     expect(kindsOf(result)).toEqual(['status-disagrees-with-pods']);

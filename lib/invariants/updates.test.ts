@@ -109,6 +109,23 @@ describe('rollingUpdateOrder', () => {
     ]);
   });
 
+  it('judges with a maxUnavailable given instead of the spec: two in flight break maxUnavailable 1', () => {
+    const history = fourAtOldRevision({
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '50%' } },
+    });
+    const window = { afterRv: history.currentRv };
+    history.useRevision(NEW).remove(3).remove(2).bringUp(3).bringUp(2).remove(1).remove(0).bringUp(1).bringUp(0);
+    const judge = (maxUnavailable?: number) =>
+      rollingUpdateOrder(timelineOf(history), {
+        window,
+        ordinals: [3, 2, 1, 0],
+        updateRevision: NEW,
+        contract: { maxUnavailableGate: true, maxUnavailable },
+      });
+    expect(judge()).toMatchObject({ outcome: 'holds' });
+    expect(kindsOf(judge(1))).toEqual(['updated-before-higher-available']);
+  });
+
   it('resolves maxUnavailable like the controller: numbers, percentages rounded down, at least 1', () => {
     expect(resolveMaxUnavailable(undefined, 4)).toBe(1);
     expect(resolveMaxUnavailable(2, 4)).toBe(2);

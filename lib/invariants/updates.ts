@@ -26,6 +26,8 @@ import { Findings, type Verdict } from './verdict.js';
 export interface UpdateContract {
   /** The cluster runs the MaxUnavailableStatefulSet gate (kube-controller-manager). */
   readonly maxUnavailableGate?: boolean;
+  /** Judge with this maxUnavailable instead of the spec's (a negative control's wrong expectation). */
+  readonly maxUnavailable?: number | string;
 }
 
 /**
@@ -92,7 +94,15 @@ export function rollingUpdateOrder(
     const minReadySeconds = spec?.minReadySeconds ?? 0;
     const at = describeMoment(step.at, timeline);
     if (options.contract?.maxUnavailableGate) {
-      judgeMaxUnavailableStep(timeline, step, { start, end, minReadySeconds, updateRevision, findings, spec });
+      judgeMaxUnavailableStep(timeline, step, {
+        start,
+        end,
+        minReadySeconds,
+        updateRevision,
+        findings,
+        spec,
+        maxUnavailable: options.contract.maxUnavailable ?? spec?.maxUnavailable,
+      });
       continue;
     }
     for (let higher = step.ordinal + 1; higher <= end; higher++) {
@@ -143,10 +153,11 @@ function judgeMaxUnavailableStep(
     updateRevision: string;
     findings: Findings;
     spec: ReturnType<typeof setBefore>;
+    maxUnavailable: number | string | undefined;
   },
 ): void {
   const replicas = context.end - context.start + 1;
-  const maxUnavailable = resolveMaxUnavailable(context.spec?.maxUnavailable, replicas);
+  const maxUnavailable = resolveMaxUnavailable(context.maxUnavailable, replicas);
   const unavailable: string[] = [];
   for (let ordinal = context.start; ordinal <= context.end; ordinal++) {
     if (ordinal === step.ordinal) continue;

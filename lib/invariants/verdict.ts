@@ -16,14 +16,34 @@ export const VIOLATION_KINDS = {
     'a condemned pod was asked to go while a pod that stays was not Running, Ready and available',
   'deleted-below-target': 'a pod below the target replica count was asked to go',
   'condemned-resurrected': 'an ordinal being scaled away was created again',
+  // Halting (OrderedReady), judged on what the controller's status proves it had seen
+  'created-while-known-unready':
+    'a pod was created after the controller had reported a lower ordinal not Running and Ready, before that one was Ready again',
+  'deleted-while-known-unready':
+    'a pod beyond the replicas was asked to go after the controller had reported a replica not Running and Ready, before that one was Ready again',
   // Rolling update and partition
   'updated-out-of-order': 'a pod was replaced for the update before one with a higher ordinal',
   'updated-before-higher-available':
     'a pod was replaced for the update while a higher ordinal was not at the update revision, Running, Ready and available',
   'updated-while-unhealthy': 'a pod was replaced for the update while another replica was not healthy',
   'below-partition-updated': 'an ordinal below the partition was created at, or ended at, the update revision',
+  // OnDelete, rollback and the forced-rollback trap
+  'deleted-by-controller': 'a pod was deleted in a window where the contract says only the scenario deletes pods',
+  'recreated-at-wrong-revision': 'a pod the scenario deleted came back at another revision than the contract names',
+  'rollback-new-revision':
+    'a template equal to an earlier revision got a new ControllerRevision instead of the earlier one being reused',
+  'pod-at-stale-revision': 'when the rollout was over, a pod ran another revision than the update revision',
   // Status
   'status-disagrees-with-pods': 'the StatefulSet status reported counts no recorded state of its pods explains',
+  'available-too-early':
+    'the status counted more available replicas than pods that could have been Ready for minReadySeconds',
+  'pod-outside-ordinal-range':
+    'a pod outside [ordinals.start, ordinals.start + replicas) existed, not terminating, once the set had settled',
+  // Scaling from outside
+  'scale-disagrees-with-set': "the scale subresource named other replicas or another selector than the StatefulSet's",
+  'manual-scale-kept': 'a manifest that sets replicas, applied after a manual scale, did not overwrite it',
+  'manual-scale-overwritten': 'a manifest without replicas, applied after a manual scale, changed spec.replicas',
+  'hpa-scale-unresolved': "a HorizontalPodAutoscaler could not get or set its StatefulSet's scale",
   // Identity, DNS and storage
   'hostname-mismatch': "a pod's spec.hostname is not its name",
   'subdomain-mismatch': "a pod's spec.subdomain is not the governing Service",
@@ -37,6 +57,18 @@ export const VIOLATION_KINDS = {
   'phantom-row': 'a row is read back that no acknowledged or attempted write produced',
   'replica-behind': 'a row acknowledged on the primary was not readable on a replica within the deadline',
   'replica-accepted-write': 'a replica that must refuse writes accepted one',
+  // Claim retention policy
+  'claim-deleted-against-policy': 'a claim the retention policy keeps was gone',
+  'claim-kept-against-policy': 'a claim the retention policy deletes still existed once everything was over',
+  'claim-owner-mismatch':
+    'a claim of a replica that stays had other ownerReferences than the retention policy gives it',
+  'claim-deleted-before-pod': 'the claim of a scaled-away pod was asked to go while that pod still existed',
+  // Orphans and adoption
+  'orphan-replaced': 'a pod without controller that the StatefulSet could adopt was deleted instead',
+  'orphan-not-adopted': 'a pod without controller in the ordinal range was not owned by the StatefulSet at the end',
+  'surplus-orphan-kept': 'a pod without controller beyond the ordinal range still existed at the end',
+  'pod-created-on-terminating-claim': 'a pod was created while a claim it mounts was terminating',
+  'pending-pod-without-claim': 'a pod that had not started lacked a claim it mounts once the scenario was over',
   // Absence: something that should have been seen was not. Never enough for a negative control.
   'never-created': 'an expected pod was never created in the window',
   'never-deleted': 'an expected deletion never happened in the window',

@@ -39,6 +39,8 @@ const APPLIERS: Record<string, Applier> = {
   'batch/v1/Job': ({ kube }, request) => kube.batch.patchNamespacedJob(request, SERVER_SIDE_APPLY),
   'policy/v1/PodDisruptionBudget': ({ kube }, request) =>
     kube.policy.patchNamespacedPodDisruptionBudget(request, SERVER_SIDE_APPLY),
+  'autoscaling/v2/HorizontalPodAutoscaler': ({ kube }, request) =>
+    kube.autoscaling.patchNamespacedHorizontalPodAutoscaler(request, SERVER_SIDE_APPLY),
 };
 
 const APPLICABLE_KINDS = Object.keys(APPLIERS);

@@ -3,6 +3,7 @@ import {
   ApiException,
   AppsV1Api,
   BatchV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   DiscoveryV1Api,
   KubeConfig,
@@ -25,6 +26,7 @@ export interface Kube {
   readonly storage: StorageV1Api;
   readonly policy: PolicyV1Api;
   readonly discovery: DiscoveryV1Api;
+  readonly autoscaling: AutoscalingV2Api;
 }
 
 /** Reads a kubeconfig file, or a KUBECONFIG-style list of files; the one place kubeconfigs are loaded. */
@@ -56,6 +58,7 @@ export function connect(cluster: Pick<ClusterHandle, 'kubeconfig' | 'context'> |
     storage: config.makeApiClient(StorageV1Api),
     policy: config.makeApiClient(PolicyV1Api),
     discovery: config.makeApiClient(DiscoveryV1Api),
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
   };
 }
 

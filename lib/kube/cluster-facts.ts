@@ -11,8 +11,12 @@ export interface ControllerContract {
   readonly serverVersion: string;
   /** MaxUnavailableStatefulSet: rolling updates may take down up to maxUnavailable pods at once. */
   readonly maxUnavailableStatefulSet: boolean;
+  /** Every gate the API server lists, on or off (empty when the metric could not be read). */
+  readonly gates: Readonly<Record<string, boolean>>;
   /** Where the gate values came from, or why they are assumed. */
   readonly gatesSource: string;
+  /** Nodes without the control-plane role: what a node-failure scenario can stop. */
+  readonly workers: number;
 }
 
 /** Defaults of the gates by version (pkg/features/kube_features.go): MaxUnavailableStatefulSet is alpha, off, through v1.34. */
@@ -31,6 +35,7 @@ export function parseFeatureGates(metrics: string): Map<string, boolean> {
 }
 
 export async function readControllerContract(kube: Kube, serverVersion: string): Promise<ControllerContract> {
+  const workers = await countWorkers(kube);
   try {
     const gates = parseFeatureGates(await getRaw(kube, '/metrics'));
     const maxUnavailable = gates.get('MaxUnavailableStatefulSet');
@@ -38,14 +43,28 @@ export async function readControllerContract(kube: Kube, serverVersion: string):
     return {
       serverVersion,
       maxUnavailableStatefulSet: maxUnavailable,
+      gates: Object.fromEntries(gates),
       gatesSource: "the API server's kubernetes_feature_enabled metric",
+      workers,
     };
   } catch (error) {
     return {
       serverVersion,
       ...defaultGates(),
+      gates: {},
       gatesSource: `defaults for ${serverVersion} (the API server's metrics could not be read: ${error instanceof Error ? error.message : String(error)})`,
+      workers,
     };
+  }
+}
+
+/** Nodes without the control-plane role label (kubeadm's node-role.kubernetes.io/control-plane). */
+async function countWorkers(kube: Kube): Promise<number> {
+  try {
+    const nodes = (await kube.core.listNode()).items;
+    return nodes.filter((node) => !('node-role.kubernetes.io/control-plane' in (node.metadata?.labels ?? {}))).length;
+  } catch {
+    return 0;
   }
 }
 

@@ -1,8 +1,24 @@
-import type { V1PersistentVolume, V1Pod, V1PersistentVolumeClaim, V1StatefulSet } from '@kubernetes/client-node';
+import type {
+  V1PersistentVolume,
+  V1Pod,
+  V1PersistentVolumeClaim,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import { shellQuote, waitCommand } from '../support/transcript.js';
 import type { OwnedNamespace } from './namespace.js';
-import { findClaim, findPod, findVolume, getClaim, getStatefulSet, listEvents } from './verbs.js';
+import {
+  findClaim,
+  findPod,
+  findStatefulSet,
+  findVolume,
+  getClaim,
+  getHorizontalPodAutoscaler,
+  getStatefulSet,
+  listEvents,
+  listPods,
+} from './verbs.js';
 
 /**
  * Named conditions with deadlines. Each says what it waits for and, on timeout, what it last
@@ -141,6 +157,73 @@ export function statefulSetReady(
   );
 }
 
+/** Observed, with this many available replicas (Ready for minReadySeconds, as the controller counts them). */
+export function statefulSetAvailable(
+  namespace: OwnedNamespace,
+  name: string,
+  available: number,
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<V1StatefulSet> {
+  return setCondition(
+    namespace,
+    name,
+    `StatefulSet ${namespace.name}/${name} to report ${available} available replicas`,
+    (set) => ({ done: observedLatest(set) && (set.status?.availableReplicas ?? 0) === available }),
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+  );
+}
+
+/** The pods of the selector that are not terminating are exactly these names, each Running and Ready. */
+export function podsExactly(
+  namespace: OwnedNamespace,
+  selector: string,
+  names: readonly string[],
+  timeoutMs: number = DEADLINES.rollout,
+): Promise<void> {
+  const wanted = [...names].sort().join(', ');
+  return waitFor(
+    `the pods of ${selector} in ${namespace.name} to be exactly ${wanted}, Running and Ready`,
+    async () => {
+      const pods = (await listPods(namespace, selector)).filter((pod) => !pod.metadata?.deletionTimestamp);
+      const present = pods.map((pod) => pod.metadata?.name ?? '').sort();
+      const done = present.join(', ') === wanted && pods.every(isRunningAndReady);
+      return done
+        ? { done: true, value: undefined }
+        : {
+            done: false,
+            observed: pods.map((pod) => `${pod.metadata?.name}: ${describePod(pod)}`).join('; ') || 'no pods',
+          };
+    },
+    { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
+  );
+}
+
+/** The HorizontalPodAutoscaler reports a condition of this type (True or False) that `holds` accepts. */
+export function autoscalerCondition(
+  namespace: OwnedNamespace,
+  name: string,
+  type: string,
+  holds: (condition: { status?: string; reason?: string }) => boolean,
+  timeoutMs: number = 120_000,
+): Promise<V2HorizontalPodAutoscaler> {
+  return waitFor(
+    `HorizontalPodAutoscaler ${namespace.name}/${name} to report ${type}`,
+    async () => {
+      const hpa = await getHorizontalPodAutoscaler(namespace, name);
+      const condition = hpa.status?.conditions?.find((candidate) => candidate.type === type);
+      return condition && holds(condition)
+        ? { done: true, value: hpa }
+        : {
+            done: false,
+            observed:
+              hpa.status?.conditions?.map((entry) => `${entry.type} ${entry.status} (${entry.reason})`).join(', ') ||
+              'no conditions',
+          };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
 /** A rolling update finished: every replica Ready and at the update revision, which is now current. */
 export function rolloutComplete(
   namespace: OwnedNamespace,
@@ -234,6 +317,76 @@ export function podRunningNotReady(
     timeoutMs,
     intervalMs: 500,
   }).then((pod) => pod as V1Pod);
+}
+
+/** A pod of that name exists, other than the one of `previousUid` (it was created again). */
+export function podCreated(
+  namespace: OwnedNamespace,
+  name: string,
+  previousUid?: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
+  return podCondition(
+    namespace,
+    name,
+    `to exist${previousUid ? ` (other than uid ${previousUid.slice(0, 8)})` : ''}`,
+    (pod) => pod !== undefined && pod.metadata?.uid !== previousUid,
+    { timeoutMs, intervalMs: 250 },
+  ).then((pod) => pod as V1Pod);
+}
+
+/** The claim of that name exists and was asked to go, kept by its pvc-protection finalizer while a pod uses it. */
+export function claimTerminating(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1PersistentVolumeClaim> {
+  return waitFor(
+    `PersistentVolumeClaim ${namespace.name}/${name} to be terminating`,
+    async () => {
+      const claim = await findClaim(namespace, name);
+      return claim?.metadata?.deletionTimestamp
+        ? { done: true, value: claim }
+        : { done: false, observed: claim ? describeClaim(claim) : 'absent' };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
+}
+
+/** No claim of that name appears during the window (nobody makes it again). */
+export function claimStaysAbsent(namespace: OwnedNamespace, name: string, durationMs: number): Promise<void> {
+  return holdsFor(`PersistentVolumeClaim ${namespace.name}/${name} to stay absent`, durationMs, async () => {
+    const claim = await findClaim(namespace, name);
+    return { holds: !claim, observed: claim ? describeClaim(claim) : 'absent' };
+  });
+}
+
+/**
+ * The pod of that name, with this UID, has the controller of `controllerUid` (undefined: no
+ * controller at all, as after an orphaning delete or a release).
+ */
+export function podControlledBy(
+  namespace: OwnedNamespace,
+  name: string,
+  uid: string,
+  controllerUid: string | undefined,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<V1Pod> {
+  const controllerOf = (pod: V1Pod | undefined) =>
+    pod?.metadata?.ownerReferences?.find((owner) => owner.controller)?.uid;
+  return waitFor(
+    `Pod ${namespace.name}/${name} (uid ${uid.slice(0, 8)}) to have ${controllerUid ? `controller uid ${controllerUid.slice(0, 8)}` : 'no controller'}`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      if (pod?.metadata?.uid === uid && controllerOf(pod) === controllerUid) return { done: true, value: pod };
+      return {
+        done: false,
+        observed: `${describePod(pod)}, controller ${controllerOf(pod)?.slice(0, 8) ?? 'none'}`,
+        impossible: pod?.metadata?.uid !== uid ? `the pod of uid ${uid.slice(0, 8)} is gone` : undefined,
+      };
+    },
+    { timeoutMs, intervalMs: 250 },
+  );
 }
 
 /** No pod of that name, or only one with a different UID (it was replaced). */
@@ -358,6 +511,93 @@ export function podStaysAbsent(namespace: OwnedNamespace, name: string, duration
     const pod = await findPod(namespace, name);
     return { holds: !pod, observed: describePod(pod) };
   });
+}
+
+/** No StatefulSet of that name, and no pod left that it owned (by the set's UID). */
+export function statefulSetAndPodsGone(
+  namespace: OwnedNamespace,
+  name: string,
+  setUid: string,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `StatefulSet ${namespace.name}/${name} and the pods it owned to be gone`,
+    async () => {
+      const left: string[] = [];
+      const set = await findStatefulSet(namespace, name);
+      if (set?.metadata?.uid === setUid)
+        left.push(`StatefulSet ${name}${set.metadata?.deletionTimestamp ? ' (deleting)' : ''}`);
+      for (const pod of await listPods(namespace)) {
+        if (pod.metadata?.ownerReferences?.some((owner) => owner.uid === setUid))
+          left.push(`Pod ${pod.metadata.name}: ${describePod(pod)}`);
+      }
+      return left.length === 0 ? { done: true, value: undefined } : { done: false, observed: left.join('; ') };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** No claim of these names with these UIDs is left (the garbage collector took them). */
+export function claimsGone(
+  namespace: OwnedNamespace,
+  claims: ReadonlyArray<{ name: string; uid: string }>,
+  timeoutMs: number = DEADLINES.claimsGone,
+): Promise<void> {
+  return waitFor(
+    `PersistentVolumeClaims ${claims.map((claim) => claim.name).join(', ')} in ${namespace.name} to be gone`,
+    async () => {
+      const left: string[] = [];
+      for (const { name, uid } of claims) {
+        const claim = await findClaim(namespace, name);
+        if (claim?.metadata?.uid === uid) left.push(`${name}: ${describeClaim(claim)}`);
+      }
+      return left.length === 0 ? { done: true, value: undefined } : { done: false, observed: left.join('; ') };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
+/** The pod of that name keeps this UID and is not asked to go during the window (the controller is holding back). */
+export function podStaysPresent(
+  namespace: OwnedNamespace,
+  name: string,
+  uid: string,
+  durationMs: number,
+): Promise<void> {
+  return holdsFor(
+    `Pod ${namespace.name}/${name} (uid ${uid.slice(0, 8)}) to stay, not terminating`,
+    durationMs,
+    async () => {
+      const pod = await findPod(namespace, name);
+      return { holds: pod?.metadata?.uid === uid && !pod.metadata.deletionTimestamp, observed: describePod(pod) };
+    },
+  );
+}
+
+/** These pods keep their UIDs and this revision label during the window (nothing replaces them). */
+export function podsStayAtRevision(
+  namespace: OwnedNamespace,
+  pods: ReadonlyArray<{ name: string; uid: string }>,
+  revision: string,
+  durationMs: number,
+): Promise<void> {
+  return holdsFor(
+    `Pods ${pods.map((pod) => `${namespace.name}/${pod.name} (uid ${pod.uid.slice(0, 8)})`).join(', ')} to stay at revision ${revision}`,
+    durationMs,
+    async () => {
+      const observed: string[] = [];
+      let holds = true;
+      for (const expected of pods) {
+        const pod = await findPod(namespace, expected.name);
+        const podRevision = pod?.metadata?.labels?.['controller-revision-hash'];
+        if (pod?.metadata?.uid !== expected.uid || pod.metadata.deletionTimestamp || podRevision !== revision) {
+          holds = false;
+          observed.push(`${expected.name}: ${describePod(pod)} at revision ${podRevision ?? 'none'}`);
+        }
+      }
+      return { holds, observed: observed.join('; ') || 'all as expected' };
+    },
+  );
 }
 
 /** The controller has observed the latest spec and its status counts match. */

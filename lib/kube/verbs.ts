@@ -3,6 +3,9 @@ import {
   setHeaderOptions,
   type CoreV1Event,
   type V1ControllerRevision,
+  type V1ConfigMap,
+  type V1Scale,
+  type V2HorizontalPodAutoscaler,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
   type V1Pod,
@@ -22,6 +25,22 @@ const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 export function getStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet> {
   return call(`read StatefulSet ${namespace.name}/${name}`, () =>
     namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name }),
+  );
+}
+
+/** The scale subresource of the StatefulSet (what `kubectl scale` and autoscalers read). */
+export function getStatefulSetScale(namespace: OwnedNamespace, name: string): Promise<V1Scale> {
+  return call(`read the scale of StatefulSet ${namespace.name}/${name}`, () =>
+    namespace.kube.apps.readNamespacedStatefulSetScale({ name, namespace: namespace.name }),
+  );
+}
+
+export function getHorizontalPodAutoscaler(
+  namespace: OwnedNamespace,
+  name: string,
+): Promise<V2HorizontalPodAutoscaler> {
+  return call(`read HorizontalPodAutoscaler ${namespace.name}/${name}`, () =>
+    namespace.kube.autoscaling.readNamespacedHorizontalPodAutoscaler({ name, namespace: namespace.name }),
   );
 }
 
@@ -68,6 +87,77 @@ export async function patchStatefulSetStatus(
   ]);
   return call(`patch status of StatefulSet ${namespace.name}/${name} (${what})`, () =>
     namespace.kube.apps.patchNamespacedStatefulSetStatus({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
+  );
+}
+
+/**
+ * Deletes the StatefulSet. `Background` (kubectl's default) lets the garbage collector delete its
+ * pods afterwards; `Orphan` (kubectl --cascade=orphan) leaves them, without owner.
+ */
+export async function deleteStatefulSet(
+  namespace: OwnedNamespace,
+  name: string,
+  propagationPolicy: 'Background' | 'Foreground' | 'Orphan' = 'Background',
+): Promise<void> {
+  kubectl([
+    'delete',
+    '-n',
+    namespace.name,
+    `statefulset/${name}`,
+    `--cascade=${propagationPolicy.toLowerCase()}`,
+    '--wait=false',
+  ]);
+  await call(
+    `delete StatefulSet ${namespace.name}/${name} (propagation ${propagationPolicy})`,
+    () => namespace.kube.apps.deleteNamespacedStatefulSet({ name, namespace: namespace.name, propagationPolicy }),
+    { retry: false },
+  );
+}
+
+/** The StatefulSet, or undefined if there is none of that name. */
+export async function findStatefulSet(namespace: OwnedNamespace, name: string): Promise<V1StatefulSet | undefined> {
+  try {
+    return await namespace.kube.apps.readNamespacedStatefulSet({ name, namespace: namespace.name });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+export function getConfigMap(namespace: OwnedNamespace, name: string): Promise<V1ConfigMap> {
+  return call(`read ConfigMap ${namespace.name}/${name}`, () =>
+    namespace.kube.core.readNamespacedConfigMap({ name, namespace: namespace.name }),
+  );
+}
+
+/** A JSON merge patch of a pod (labels, scheduling gates). */
+export async function patchPod(namespace: OwnedNamespace, name: string, patch: object, what: string): Promise<V1Pod> {
+  return call(`patch Pod ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.core.patchNamespacedPod({ name, namespace: namespace.name, body: patch }, MERGE_PATCH),
+  );
+}
+
+/** A JSON merge patch of a claim (its ownerReferences). */
+export async function patchClaim(
+  namespace: OwnedNamespace,
+  name: string,
+  patch: object,
+  what: string,
+): Promise<V1PersistentVolumeClaim> {
+  return call(`patch PersistentVolumeClaim ${namespace.name}/${name} (${what})`, () =>
+    namespace.kube.core.patchNamespacedPersistentVolumeClaim(
+      { name, namespace: namespace.name, body: patch },
+      MERGE_PATCH,
+    ),
+  );
+}
+
+export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
+  kubectl(['delete', '-n', namespace.name, `pvc/${name}`, '--wait=false']);
+  await call(
+    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
+    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
+    { retry: false },
   );
 }
 
@@ -207,20 +297,6 @@ export const clusterReads = {
 
 const STRATEGIC_MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
-/** `kubectl delete statefulset NAME`: background propagation, so the garbage collector removes the pods. */
-export async function deleteStatefulSet(namespace: OwnedNamespace, name: string): Promise<void> {
-  await call(
-    `delete StatefulSet ${namespace.name}/${name}`,
-    () =>
-      namespace.kube.apps.deleteNamespacedStatefulSet({
-        name,
-        namespace: namespace.name,
-        propagationPolicy: 'Background',
-      }),
-    { retry: false },
-  );
-}
-
 /**
  * A strategic merge patch of the StatefulSet, as kubectl sends one (`kubectl rollout undo` sends
  * a ControllerRevision's data this way).
@@ -248,14 +324,6 @@ export async function listClaims(
     () => namespace.kube.core.listNamespacedPersistentVolumeClaim({ namespace: namespace.name, labelSelector }),
   );
   return list.items;
-}
-
-export async function deleteClaim(namespace: OwnedNamespace, name: string): Promise<void> {
-  await call(
-    `delete PersistentVolumeClaim ${namespace.name}/${name}`,
-    () => namespace.kube.core.deleteNamespacedPersistentVolumeClaim({ name, namespace: namespace.name }),
-    { retry: false },
-  );
 }
 
 /** `kubectl delete pvc -l SELECTOR`: the claims the selector matches, deleted; returns their names. */

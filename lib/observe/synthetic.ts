@@ -11,6 +11,7 @@ export class SyntheticHistory {
   private clock = 1_700_000_000_000;
   private readonly records: WatchRecord[] = [];
   private readonly pods = new Map<number, RawObject>();
+  private readonly claims = new Map<string, RawObject>();
   private uidCounter = 0;
   private revision = 'web-rev1';
   private readonly gaps: RecorderGap[] = [];
@@ -44,7 +45,7 @@ export class SyntheticHistory {
         namespace: this.namespace,
         uid: `uid-${ordinal}-${++this.uidCounter}`,
         labels: { 'apps.kubernetes.io/pod-index': String(ordinal), 'controller-revision-hash': revision },
-        ownerReferences: [{ kind: 'StatefulSet', name: this.setName, controller: true }],
+        ownerReferences: [{ kind: 'StatefulSet', name: this.setName, uid: 'uid-set', controller: true }],
         creationTimestamp: this.serverTime(),
       },
       spec: { volumes: [{ persistentVolumeClaim: { claimName: `data-${this.setName}-${ordinal}` } }] },
@@ -119,9 +120,75 @@ export class SyntheticHistory {
   setStatus(status: Record<string, unknown>): this {
     this.set = {
       ...this.set,
-      status: { observedGeneration: this.set.metadata?.generation, ...this.set.status, ...status },
+      status: { ...this.set.status, observedGeneration: this.set.metadata?.generation, ...status },
     };
     return this.writeSet();
+  }
+
+  /** The controller writes a ControllerRevision of the set (created, or its revision number bumped). */
+  controllerRevision(name: string, revision: number): this {
+    this.rv += 1;
+    this.clock += 250;
+    this.records.push({
+      seq: this.seq++,
+      resource: 'controllerrevisions',
+      type: 'ADDED',
+      receivedAt: this.clock,
+      object: {
+        metadata: {
+          name,
+          namespace: this.namespace,
+          uid: `uid-${name}`,
+          resourceVersion: String(this.rv),
+          ownerReferences: [{ kind: 'StatefulSet', name: this.setName, uid: 'uid-set', controller: true }],
+        },
+        revision,
+      },
+    });
+    return this;
+  }
+
+  /** A PersistentVolumeClaim write: created or changed (owners, deletion requested), or deleted. */
+  claim(
+    name: string,
+    change: { uid?: string; owners?: Array<{ kind: string; name: string; uid: string; controller?: boolean }> } & {
+      deletionRequested?: boolean;
+      deleted?: boolean;
+    } = {},
+  ): this {
+    const known = this.claims.get(name);
+    const uid = change.uid ?? (known?.metadata?.uid as string | undefined) ?? `uid-claim-${name}-${++this.uidCounter}`;
+    const claim: RawObject = structuredClone(
+      known && known.metadata?.uid === uid ? known : { metadata: { name, namespace: this.namespace, uid }, status: {} },
+    );
+    if (change.owners) claim.metadata = { ...claim.metadata, ownerReferences: change.owners };
+    if (change.deletionRequested)
+      claim.metadata = { ...claim.metadata, deletionTimestamp: new Date(this.clock).toISOString() };
+    claim.status = { phase: 'Bound' };
+    this.rv += 1;
+    this.clock += 250;
+    claim.metadata = { ...claim.metadata, resourceVersion: String(this.rv) };
+    const type = change.deleted ? 'DELETED' : known && known.metadata?.uid === uid ? 'MODIFIED' : 'ADDED';
+    if (change.deleted) this.claims.delete(name);
+    else this.claims.set(name, claim);
+    this.records.push({
+      seq: this.seq++,
+      resource: 'persistentvolumeclaims',
+      type,
+      receivedAt: this.clock,
+      object: structuredClone(claim),
+    });
+    return this;
+  }
+
+  /** The pod's controller ownerReference is replaced (adoption), or removed (orphaned, released). */
+  setController(ordinal: number, controller?: { name: string; uid: string }): this {
+    return this.change(ordinal, (pod) => {
+      pod.metadata = {
+        ...pod.metadata,
+        ownerReferences: controller ? [{ kind: 'StatefulSet', ...controller, controller: true }] : [],
+      };
+    });
   }
 
   /** The recorder lost `resource` changes after the current resourceVersion (relisted at `untilRv`, or never). */

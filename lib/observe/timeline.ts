@@ -44,6 +44,16 @@ export interface PodLife {
   /** Existed before recording started; its earlier transitions are unknown. */
   readonly preexisting: boolean;
   readonly events: readonly PodEvent[];
+  /** Its controller (the ownerReference with controller: true) each time that changed: adoption and release. */
+  readonly controllers: ReadonlyArray<{ readonly at: Moment; readonly controller?: OwnerRef }>;
+}
+
+/** An ownerReference as a verdict needs it. */
+export interface OwnerRef {
+  readonly kind?: string;
+  readonly name?: string;
+  readonly uid?: string;
+  readonly controller?: boolean;
 }
 
 export interface SetStatus {
@@ -75,8 +85,12 @@ export interface ClaimLife {
   readonly volumeName?: string;
   readonly phases: ReadonlyArray<{ readonly at: Moment; readonly phase: string }>;
   readonly created: Moment;
+  /** When metadata.deletionTimestamp first appeared (a claim in use waits for its pods: pvc-protection). */
+  readonly deletionRequested?: Moment;
   readonly deleted?: Moment;
   readonly preexisting: boolean;
+  /** Its ownerReferences each time they changed, from its first recorded state on. */
+  readonly owners: ReadonlyArray<{ readonly at: Moment; readonly refs: readonly OwnerRef[] }>;
 }
 
 export interface RevisionRecord {
@@ -201,7 +215,13 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
   // Pods: one life per UID, transitions from successive states.
   const lives = new Map<
     string,
-    { life: Omit<PodLife, 'events'>; events: PodEvent[]; last?: PodState; deleted: boolean }
+    {
+      life: Omit<PodLife, 'events' | 'controllers'>;
+      events: PodEvent[];
+      controllers: Array<{ at: Moment; controller?: OwnerRef }>;
+      last?: PodState;
+      deleted: boolean;
+    }
   >();
   for (const record of records) {
     if (record.resource !== 'pods') continue;
@@ -226,12 +246,17 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
           preexisting: record.type === 'SYNC' && !isRelist(recording, record),
         },
         events: [],
+        controllers: [],
         deleted: false,
       };
       lives.set(uid, entry);
       add('created', object.metadata?.creationTimestamp);
     }
     if (entry.deleted) continue;
+    const controller = controllerOf(object);
+    const lastController = entry.controllers[entry.controllers.length - 1];
+    if (!lastController || lastController.controller?.uid !== controller?.uid)
+      entry.controllers.push({ at: momentOf(record), controller });
     const spec = (object.spec ?? {}) as { nodeName?: string };
     const ip = ((object.status ?? {}) as { podIP?: string }).podIP;
     entry.life = {
@@ -254,11 +279,22 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
     }
     entry.last = state;
   }
-  const pods: PodLife[] = [...lives.values()].map(({ life, events }) => ({ ...life, events }));
+  const pods: PodLife[] = [...lives.values()].map(({ life, events, controllers }) => ({
+    ...life,
+    events,
+    controllers,
+  }));
   const podEvents = pods.flatMap((life) => life.events).sort(compareEvents);
 
   const statuses: SetStatus[] = [];
-  const claims = new Map<string, { claim: Omit<ClaimLife, 'phases'>; phases: Array<{ at: Moment; phase: string }> }>();
+  const claims = new Map<
+    string,
+    {
+      claim: Omit<ClaimLife, 'phases' | 'owners'>;
+      phases: Array<{ at: Moment; phase: string }>;
+      owners: Array<{ at: Moment; refs: OwnerRef[] }>;
+    }
+  >();
   const revisions: RevisionRecord[] = [];
   const events: ClusterEvent[] = [];
   for (const record of records) {
@@ -308,9 +344,15 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
             preexisting: record.type === 'SYNC' && !isRelist(recording, record),
           },
           phases: [],
+          owners: [],
         };
         claims.set(uid, entry);
       }
+      const refs = ownerRefsOf(object);
+      const lastRefs = entry.owners[entry.owners.length - 1];
+      if (!lastRefs || !sameRefs(lastRefs.refs, refs)) entry.owners.push({ at: momentOf(record), refs });
+      if (object.metadata?.deletionTimestamp && !entry.claim.deletionRequested)
+        entry.claim = { ...entry.claim, deletionRequested: momentOf(record) };
       const volumeName = ((object.spec ?? {}) as { volumeName?: string }).volumeName;
       if (volumeName) entry.claim = { ...entry.claim, volumeName };
       const phase = ((object.status ?? {}) as { phase?: string }).phase;
@@ -359,11 +401,33 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
     pods,
     podEvents,
     statuses,
-    claims: [...claims.values()].map(({ claim, phases }) => ({ ...claim, phases })),
+    claims: [...claims.values()].map(({ claim, phases, owners }) => ({ ...claim, phases, owners })),
     revisions,
     events,
     gaps: recording.gaps,
   };
+}
+
+function ownerRefsOf(object: RawObject): OwnerRef[] {
+  return (object.metadata?.ownerReferences ?? []).map(({ kind, name, uid, controller }) => ({
+    kind,
+    name,
+    uid,
+    controller: controller === true,
+  }));
+}
+
+function controllerOf(object: RawObject): OwnerRef | undefined {
+  return ownerRefsOf(object).find((ref) => ref.controller);
+}
+
+function sameRefs(a: readonly OwnerRef[], b: readonly OwnerRef[]): boolean {
+  const key = (refs: readonly OwnerRef[]) =>
+    refs
+      .map((ref) => `${ref.kind}/${ref.name}/${ref.uid}/${ref.controller}`)
+      .sort()
+      .join(',');
+  return key(a) === key(b);
 }
 
 function isRelist(recording: Recording, record: WatchRecord): boolean {

@@ -27,6 +27,7 @@ export interface Container {
 }
 
 export interface PodSpec {
+  schedulingGates?: Array<{ name: string }>;
   containers?: Container[];
   initContainers?: Container[];
   volumes?: Array<Record<string, unknown> & { name: string }>;
@@ -34,8 +35,10 @@ export interface PodSpec {
 
 interface StatefulSetSpec {
   replicas?: number;
+  minReadySeconds?: number;
+  ordinals?: { start?: number };
   podManagementPolicy?: string;
-  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
+  updateStrategy?: { type?: string; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
   template?: { metadata?: Record<string, unknown>; spec?: PodSpec };
   volumeClaimTemplates?: Array<{ metadata?: { name?: string }; spec?: { storageClassName?: string } }>;
   persistentVolumeClaimRetentionPolicy?: ClaimRetentionPolicy;
@@ -110,6 +113,17 @@ export function replicas(count: number): Transform {
   };
 }
 
+/** Leaves spec.replicas out of the manifest, as the documentation advises next to an autoscaler. */
+export function withoutReplicas(): Transform {
+  return {
+    name: 'without spec.replicas',
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) delete set.spec.replicas;
+      return [...objects];
+    },
+  };
+}
+
 export function podManagementPolicy(policy: 'OrderedReady' | 'Parallel'): Transform {
   return {
     name: `podManagementPolicy ${policy}`,
@@ -127,6 +141,40 @@ export function partition(value: number): Transform {
     apply: (objects) => {
       for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
         set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: value } };
+      return [...objects];
+    },
+  };
+}
+
+/** spec.minReadySeconds: a pod counts as available only after it has been Ready this long. */
+export function minReadySeconds(seconds: number): Transform {
+  return {
+    name: `minReadySeconds ${seconds}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.minReadySeconds = seconds;
+      return [...objects];
+    },
+  };
+}
+
+/** spec.ordinals.start: the pods are numbered from `start` instead of 0. */
+export function startOrdinal(start: number): Transform {
+  return {
+    name: `ordinals.start ${start}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.ordinals = { start };
+      return [...objects];
+    },
+  };
+}
+
+/** RollingUpdate with maxUnavailable (a number or a percentage), partition 0. */
+export function maxUnavailable(value: number | string): Transform {
+  return {
+    name: `RollingUpdate maxUnavailable ${value}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet'))
+        set.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: value } };
       return [...objects];
     },
   };
@@ -157,6 +205,49 @@ export function containerEnv(name: string, value: string): Transform {
           else env.push({ name, value });
         }
       }
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * Every pod of the template carries a scheduling gate: it stays Pending, unscheduled, until a
+ * scenario removes the gate from that pod (a pod's gates can only be removed, never added). A
+ * pending pod that holds nothing else up, without touching the node (no cordon).
+ */
+export function schedulingGate(name: string): Transform {
+  return {
+    name: `scheduling gate ${name}`,
+    apply: (objects) => {
+      for (const spec of requireOne(podSpecs([...objects]), 'a pod template'))
+        spec.schedulingGates = [...(spec.schedulingGates ?? []), { name }];
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * The app label of everything is `value`: the StatefulSet's selector and pod labels, and the
+ * Service's selector. A StatefulSet made with it does not select pods labelled as the fixture's.
+ */
+export function appLabel(value: string): Transform {
+  return {
+    name: `app label ${value}`,
+    apply: (objects) => {
+      for (const object of objects) {
+        const spec = object.spec as {
+          selector?: { matchLabels?: Record<string, string>; app?: string };
+          template?: { metadata?: { labels?: Record<string, string> } };
+        };
+        if (object.kind === 'StatefulSet') {
+          spec.selector = { ...spec.selector, matchLabels: { ...spec.selector?.matchLabels, app: value } };
+          const metadata = (spec.template ??= {}).metadata ?? {};
+          spec.template.metadata = { ...metadata, labels: { ...metadata.labels, app: value } };
+        } else if (object.kind === 'Service' && spec.selector) {
+          spec.selector = { ...spec.selector, app: value };
+        }
+      }
+      requireOne(statefulSets([...objects]), 'a StatefulSet');
       return [...objects];
     },
   };

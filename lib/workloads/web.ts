@@ -1,46 +1,69 @@
 import type { V1PersistentVolume, V1StatefulSet } from '@kubernetes/client-node';
 import {
   claimBound,
+  claimsGone,
+  claimTerminating,
   controllerObserved,
+  podsExactly,
+  statefulSetAvailable,
+  statefulSetAndPodsGone,
   newUpdateRevision,
   controllerReports,
   partitionRolledOut,
+  podControlledBy,
+  podCreated,
   podGone,
   podRunningAndReady,
   podRunningNotReady,
   podsAndClaimsGone,
   podStaysAbsent,
+  podsStayAtRevision,
+  podStaysPresent,
   rolloutComplete,
   statefulSetReady,
   volumesReclaimed,
 } from '../kube/conditions.js';
 import { execInPod } from '../kube/exec.js';
 import {
+  deleteClaim,
   deletePod,
+  deleteStatefulSet,
   findPod,
   getClaim,
   getPod,
   getStatefulSet,
+  getStatefulSetScale,
   getVolume,
+  patchClaim,
+  patchPod,
   patchStatefulSet,
   patchStatefulSetStatus,
   scaleStatefulSet,
 } from '../kube/verbs.js';
 import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
+import type { ScaleObservation } from '../invariants/scale.js';
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
+import { waitFor } from '../support/wait.js';
+import type { ControllerOwner } from './claim-keeper.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
 import {
+  appLabel,
   claimRetentionPolicy,
   containerEnv,
   emptyDirInsteadOfClaims,
+  maxUnavailable,
+  minReadySeconds,
+  startOrdinal,
   onDeleteUpdates,
   partition,
   podManagementPolicy,
   replicas,
+  schedulingGate,
   without,
+  withoutReplicas,
   type ClaimRetentionPolicy,
   type Transform,
 } from './transforms.js';
@@ -59,7 +82,21 @@ export interface WebOptions {
   readonly headlessService?: boolean;
   /** whenScaled Delete: the negative control for storage across a scale to 0 and back. */
   readonly claimRetention?: ClaimRetentionPolicy;
+  /** Every pod waits, unscheduled, until a scenario releases it (releasePod). */
+  readonly heldBySchedulingGate?: boolean;
+  /** Another app label for the selector, the pods and the Service: a set that does not select web's pods. */
+  readonly appLabel?: string;
+  readonly minReadySeconds?: number;
+  /** Leave spec.replicas out of the manifest (replicas is ignored then). */
+  readonly withoutReplicas?: boolean;
+  /** spec.ordinals.start */
+  readonly startOrdinal?: number;
+  /** RollingUpdate maxUnavailable (MaxUnavailableStatefulSet feature gate). */
+  readonly maxUnavailable?: number | string;
 }
+
+/** The scheduling gate of the heldBySchedulingGate option. */
+export const HOLD_GATE = 'sts-conformance.io/hold';
 
 const MARKER_FILE = '/data/marker';
 
@@ -76,7 +113,8 @@ export class WebStatefulSet {
 
   static async deploy(context: WorkloadContext, options: WebOptions = {}): Promise<WebStatefulSet> {
     const transforms: Transform[] = [];
-    if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
+    if (options.withoutReplicas) transforms.push(withoutReplicas());
+    else if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
     if (options.podManagementPolicy) transforms.push(podManagementPolicy(options.podManagementPolicy));
     if (options.startReady === false) transforms.push(containerEnv('START_READY', 'false'));
     if (options.storage === 'emptyDir') transforms.push(emptyDirInsteadOfClaims());
@@ -84,6 +122,11 @@ export class WebStatefulSet {
     if (options.updateStrategy === 'OnDelete') transforms.push(onDeleteUpdates());
     if (options.headlessService === false) transforms.push(without('Service', 'web'));
     if (options.claimRetention) transforms.push(claimRetentionPolicy(options.claimRetention));
+    if (options.heldBySchedulingGate) transforms.push(schedulingGate(HOLD_GATE));
+    if (options.appLabel) transforms.push(appLabel(options.appLabel));
+    if (options.minReadySeconds !== undefined) transforms.push(minReadySeconds(options.minReadySeconds));
+    if (options.startOrdinal !== undefined) transforms.push(startOrdinal(options.startOrdinal));
+    if (options.maxUnavailable !== undefined) transforms.push(maxUnavailable(options.maxUnavailable));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
     return new WebStatefulSet(context);
   }
@@ -145,6 +188,20 @@ export class WebStatefulSet {
     return controllerObserved(this.ns, this.name);
   }
 
+  /** The controller has observed the latest spec and reports this many available replicas. */
+  waitAvailable(count: number): Promise<V1StatefulSet> {
+    return statefulSetAvailable(this.ns, this.name, count);
+  }
+
+  /** The pods of the set that are not terminating are exactly these ordinals, each Running and Ready. */
+  waitPodsExactly(ordinals: readonly number[]): Promise<void> {
+    return podsExactly(
+      this.ns,
+      this.selector,
+      ordinals.map((ordinal) => this.podName(ordinal)),
+    );
+  }
+
   /** The controller observed the template change and made an update revision other than `previous`; returns it. */
   async waitNewUpdateRevision(previous: string): Promise<string> {
     return (await newUpdateRevision(this.ns, this.name, previous)).status?.updateRevision as string;
@@ -160,12 +217,36 @@ export class WebStatefulSet {
     return podStaysAbsent(this.ns, this.podName(ordinal), durationMs);
   }
 
+  /** The pod of this ordinal stays (same UID, not terminating) for the whole window. */
+  async confirmPodStaysFor(ordinal: number, durationMs: number): Promise<void> {
+    const uid = (await this.podUid(ordinal)) ?? '';
+    return podStaysPresent(this.ns, this.podName(ordinal), uid, durationMs);
+  }
+
+  /** The pods of these ordinals stay (same UIDs, not terminating) at this revision for the whole window. */
+  async confirmPodsStayAtRevisionFor(ordinals: readonly number[], revision: string, durationMs: number): Promise<void> {
+    const pods = await Promise.all(
+      ordinals.map(async (ordinal) => ({ name: this.podName(ordinal), uid: (await this.podUid(ordinal)) ?? '' })),
+    );
+    return podsStayAtRevision(this.ns, pods, revision, durationMs);
+  }
+
   waitPodReady(ordinal: number) {
     return podRunningAndReady(this.ns, this.podName(ordinal));
   }
 
   waitPodRunningNotReady(ordinal: number) {
     return podRunningNotReady(this.ns, this.podName(ordinal));
+  }
+
+  /** The pod of this ordinal, with this UID, has the controller of `controllerUid` (undefined: none). */
+  waitPodController(ordinal: number, uid: string, controllerUid: string | undefined) {
+    return podControlledBy(this.ns, this.podName(ordinal), uid, controllerUid);
+  }
+
+  /** A pod of this ordinal exists (other than the one of `previousUid`), whatever its state. */
+  waitPodCreated(ordinal: number, previousUid?: string) {
+    return podCreated(this.ns, this.podName(ordinal), previousUid);
   }
 
   waitPodGone(ordinal: number, uid?: string) {
@@ -194,6 +275,22 @@ export class WebStatefulSet {
       return identity.claim.volume;
     });
     return volumesReclaimed(this.ns.kube, volumes);
+  }
+
+  /** The claims of these ordinals, with the UIDs noted (claimUids), are gone. */
+  waitClaimsGone(noted: ReadonlyMap<number, string | undefined>): Promise<void> {
+    return claimsGone(
+      this.ns,
+      [...noted].map(([ordinal, uid]) => {
+        if (!uid) throw new Error(`${this.claimName(ordinal)} was noted absent: nothing to wait for`);
+        return { name: this.claimName(ordinal), uid };
+      }),
+    );
+  }
+
+  /** The StatefulSet of this UID is gone, and so is every pod it owned. */
+  waitGone(setUid: string): Promise<void> {
+    return statefulSetAndPodsGone(this.ns, this.name, setUid);
   }
 
   waitRolloutComplete(): Promise<V1StatefulSet> {
@@ -237,12 +334,73 @@ export class WebStatefulSet {
     );
   }
 
+  /** Deletes the StatefulSet (Background: its pods follow; Orphan: they stay, without owner); returns its UID. */
+  async delete(propagation: 'Background' | 'Orphan'): Promise<string> {
+    const uid = (await this.statefulSet()).metadata?.uid ?? '';
+    await deleteStatefulSet(this.ns, this.name, propagation);
+    return uid;
+  }
+
+  /** Makes `owner` the controller of this ordinal's claim, in place of any reference to the set or its pods. */
+  async giveClaimTo(ordinal: number, owner: ControllerOwner): Promise<void> {
+    await patchClaim(
+      this.ns,
+      this.claimName(ordinal),
+      { metadata: { ownerReferences: [owner] } },
+      `controlled by ${owner.kind} ${owner.name}`,
+    );
+  }
+
+  /** Deletes this ordinal's claim; a claim a pod uses stays, terminating, until the pod is gone (pvc-protection). */
+  async deleteClaim(ordinal: number): Promise<void> {
+    await deleteClaim(this.ns, this.claimName(ordinal));
+  }
+
+  /** This ordinal's claim was asked to go and is still there, kept by pvc-protection while its pod uses it. */
+  async waitClaimTerminating(ordinal: number): Promise<void> {
+    await claimTerminating(this.ns, this.claimName(ordinal));
+  }
+
+  /** Removes the scheduling gates of this ordinal's pod (see the schedulingGate option): it can be scheduled. */
+  async releasePod(ordinal: number): Promise<void> {
+    await patchPod(this.ns, this.podName(ordinal), { spec: { schedulingGates: null } }, 'scheduling gates removed');
+  }
+
+  /** Sets labels of this ordinal's pod (null removes one): a pod whose labels stop matching the selector is released. */
+  async labelPod(ordinal: number, labels: Record<string, string | null>): Promise<void> {
+    await patchPod(this.ns, this.podName(ordinal), { metadata: { labels } }, `labels ${JSON.stringify(labels)}`);
+  }
+
+  /** Removes the change changeTemplate made: the template is the fixture's again, which is a rollback. */
+  async restoreTemplate(): Promise<void> {
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { template: { metadata: { annotations: { 'sts-conformance.io/template-change': null } } } } },
+      'template restored',
+    );
+  }
+
   /**
    * Writes a status of our own through the status subresource, as a broken controller would: the
    * negative control of the status check. The real controller overwrites it on its next sync.
    */
   async overwriteStatus(status: { replicas: number; readyReplicas: number; availableReplicas: number }): Promise<void> {
     await patchStatefulSetStatus(this.ns, this.name, { status }, 'a status the pods do not explain');
+  }
+
+  async setMinReadySeconds(seconds: number): Promise<void> {
+    await patchStatefulSet(this.ns, this.name, { spec: { minReadySeconds: seconds } }, `minReadySeconds ${seconds}`);
+  }
+
+  /** Sets spec.ordinals.start (null removes it) and spec.replicas in one write. */
+  async setOrdinals(start: number | null, replicas: number): Promise<void> {
+    await patchStatefulSet(
+      this.ns,
+      this.name,
+      { spec: { ordinals: start === null ? null : { start }, replicas } },
+      `ordinals.start ${start ?? 'removed'}, replicas ${replicas}`,
+    );
   }
 
   async setPartition(value: number): Promise<void> {
@@ -271,6 +429,51 @@ export class WebStatefulSet {
 
   async podUid(ordinal: number): Promise<string | undefined> {
     return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.uid;
+  }
+
+  /**
+   * The scale subresource beside the StatefulSet it was read from: the two reads are of the same
+   * object version (the scale carries the set's resourceVersion), or they are read again.
+   */
+  async scaleObservation(when: string): Promise<ScaleObservation> {
+    return waitFor(
+      `a read of the scale subresource of StatefulSet ${this.ns.name}/${this.name} and of the set at the same version`,
+      async () => {
+        const scale = await getStatefulSetScale(this.ns, this.name);
+        const set = await this.statefulSet();
+        if (scale.metadata?.resourceVersion !== set.metadata?.resourceVersion)
+          return {
+            done: false,
+            observed: `scale at rv ${scale.metadata?.resourceVersion}, set at rv ${set.metadata?.resourceVersion}`,
+          };
+        const matchLabels = set.spec?.selector?.matchLabels ?? {};
+        return {
+          done: true,
+          value: {
+            when,
+            scale: {
+              specReplicas: scale.spec?.replicas,
+              statusReplicas: scale.status?.replicas,
+              selector: scale.status?.selector,
+            },
+            set: {
+              specReplicas: set.spec?.replicas,
+              statusReplicas: set.status?.replicas,
+              selector: Object.entries(matchLabels)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([key, value]) => `${key}=${value}`)
+                .join(','),
+            },
+          },
+        };
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+  }
+
+  /** The controller-revision-hash label of the pod of this ordinal, if it exists. */
+  async podRevision(ordinal: number): Promise<string | undefined> {
+    return (await findPod(this.ns, this.podName(ordinal)))?.metadata?.labels?.['controller-revision-hash'];
   }
 
   /** What the controller set (spec.hostname, spec.subdomain) and what the pod makes of it (`hostname -f`). */
