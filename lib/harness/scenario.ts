@@ -7,6 +7,7 @@ import type { OwnedNamespace } from '../kube/namespace.js';
 import { statusMatchesPods } from '../invariants/status.js';
 import {
   assertHolds,
+  assertInconclusive,
   assertViolatedWith,
   describeViolations,
   VIOLATION_KINDS,
@@ -62,6 +63,11 @@ export interface Scenario extends WorkloadContext {
   expectHolds(result: Verdict | Declared): Promise<void>;
   /** Negative controls: asserts the invariant reports these violation kinds (not only absences, not inconclusive). */
   expectViolated(result: Verdict | Declared, kinds: readonly ViolationKind[]): Promise<void>;
+  /**
+   * Fault controls: asserts the verdict is inconclusive for a reason matching `reason` (the
+   * recorder's gap) and accuses no one, because the scenario broke the observation on purpose.
+   */
+  expectInconclusive(result: Verdict | Declared, reason: RegExp): Promise<void>;
   /**
    * A fact the report shows beside the verdicts, not a check: a measurement ("DNS converged in
    * 2.1 s") or a caveat ("not exercised: ..."). A step of this title with the facts as its
@@ -225,6 +231,20 @@ export const test = base.extend<Fixtures>({
               'text/plain',
             );
             assertViolatedWith(verdict, kinds, `StatefulSet in ${main.namespace.name}`);
+          },
+        );
+      },
+      async expectInconclusive(result, reason) {
+        const verdict = await resolve(result);
+        await allure.step(
+          `fault control: ${verdict.invariant} must be inconclusive (${reason.source}); it was ${verdict.outcome}`,
+          async () => {
+            await allure.attachment(
+              `verdict: ${verdict.invariant}`,
+              `${describeViolations(verdict)}\n\n${JSON.stringify(verdict, null, 2)}`,
+              'text/plain',
+            );
+            assertInconclusive(verdict, reason, `StatefulSet in ${main.namespace.name}`);
           },
         );
       },
