@@ -77,7 +77,10 @@ describe('isTransient', () => {
     ).toBe(true);
     expect(
       isTransient(
-        apiError(403, 'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods" in API group ""'),
+        apiError(
+          403,
+          'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods" in API group ""',
+        ),
       ),
     ).toBe(false);
   });
