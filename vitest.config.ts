@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
 const { out, concurrency } = readSettings(['out', 'concurrency']);
+/** `npm run e2e` runs the disruptive scenarios it was asked for in a vitest process of their own, after the others. */
+const disruptive = process.env[HANDOVER_ENV.disruptive] === '1';
 const conformanceRun =
   process.env[HANDOVER_ENV.runId] !== undefined || process.argv.some((arg) => /^(--project=)?e2e$/.test(arg));
 
@@ -10,7 +12,8 @@ const conformanceRun =
  * Two projects. `unit`: pure logic, no cluster, seconds. `e2e`: the conformance scenarios on one
  * real cluster per run (lib/harness/global-setup.ts), `concurrency` files at a time (each file's
  * tests in order, each test in its own namespaces), long deadlines, and no retries: a retry that
- * passes would hide a violation.
+ * passes would hide a violation. The disruptive scenarios (suites/disruptive) are left out of it
+ * unless STS_CONFORMANCE_DISRUPTIVE=1, which runs only them, one file at a time.
  *
  * The JUnit and Allure reporters are for the conformance run only (`npm run e2e`, or
  * `vitest --project e2e`): a unit run must not overwrite a conformance run's reports in `out/`.
@@ -24,9 +27,9 @@ export default defineConfig({
           ['allure-vitest/reporter', { resultsDir: `${out}/allure-results`, reportMatchers: false }],
         ]
       : ['default'],
-    outputFile: { junit: `${out}/junit.xml` },
+    outputFile: { junit: `${out}/${disruptive ? 'junit-disruptive.xml' : 'junit.xml'}` },
     teardownTimeout: 600_000,
-    maxWorkers: concurrency,
+    maxWorkers: disruptive ? 1 : concurrency,
     projects: [
       {
         test: {
@@ -37,9 +40,10 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['suites/**/*.test.ts'],
+          include: disruptive ? ['suites/disruptive/**/*.test.ts'] : ['suites/**/*.test.ts'],
+          exclude: disruptive ? configDefaults.exclude : [...configDefaults.exclude, 'suites/disruptive/**'],
           globalSetup: ['lib/harness/global-setup.ts'],
-          fileParallelism: concurrency > 1,
+          fileParallelism: !disruptive && concurrency > 1,
           sequence: { concurrent: false },
           retry: 0,
           testTimeout: 900_000,

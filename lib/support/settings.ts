@@ -147,6 +147,8 @@ export const HANDOVER_ENV = {
   cluster: 'STS_CONFORMANCE_CLUSTER',
   /** The run id its namespaces are labelled with. */
   runId: 'STS_CONFORMANCE_RUN_ID',
+  /** 1: this vitest process runs the disruptive scenarios (suites/disruptive), one at a time. */
+  disruptive: 'STS_CONFORMANCE_DISRUPTIVE',
 } as const;
 
 /** A setting's own flag, as typed: `--cluster-name`. */
