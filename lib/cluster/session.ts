@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ActionableError } from '../support/errors.js';
+import { ActionableError, InterruptedError } from '../support/errors.js';
 import type { ClusterMode } from '../support/settings.js';
 import { formatDuration } from '../support/format.js';
 import { existingCluster, reachCluster } from './existing.js';
@@ -57,7 +57,12 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
         ? 'offline mode (asked for)'
         : 'offline mode: the public registries are unreachable from here',
     );
-    const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal });
+    const artifacts = await prepareOffline({ say: (line) => say(`  ${line}`), signal: request.signal }).catch(
+      (error: unknown) => {
+        if (request.signal?.aborted) throw new InterruptedError('while preparing the offline toolchain');
+        throw error;
+      },
+    );
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
     imageMap = Object.fromEntries(artifacts.workloadImages.map((image) => [image.standsInFor, image.image]));
@@ -72,6 +77,10 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   const kind = new Kind(kindBinary, say);
   const kubeconfig = kubeconfigPathFor(request.clusterName);
   await mkdir(join(cacheRoot(), 'clusters'), { recursive: true });
+  const interrupted = (what: string) => {
+    if (request.signal?.aborted) throw new InterruptedError(what);
+  };
+  interrupted('before creating a cluster');
   const reused = await kind.exists(request.clusterName);
   let createdByThisRun = false;
   if (reused) {
@@ -87,15 +96,33 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       workers: request.workers,
       kubeconfig,
       failureLogDir: request.logDir,
+      signal: request.signal,
     });
     createdByThisRun = true;
     say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
   }
-  await kind.writeKubeconfig(request.clusterName, kubeconfig);
-  const reached = await reachCluster(kubeconfig);
-  await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
-  for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
+  let reached: Awaited<ReturnType<typeof reachCluster>>;
+  try {
+    await kind.writeKubeconfig(request.clusterName, kubeconfig);
+    reached = await reachCluster(kubeconfig);
+    interrupted(`while waiting for cluster ${request.clusterName}`);
+    await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
+    for (const archive of archives) {
+      interrupted(`while loading images into cluster ${request.clusterName}`);
+      await kind.loadImageArchive(request.clusterName, archive);
+    }
+    if (request.waitForNodeImages && Object.keys(imageMap).length > 0) await waitForNodeImages(reached.kube, imageMap);
+    interrupted(`after opening cluster ${request.clusterName}`);
+  } catch (error) {
+    // A cluster this run made and cannot hand over is not left behind, unless asked to keep it.
+    if (createdByThisRun && !request.keepCluster) {
+      say(`deleting kind cluster ${request.clusterName}, which this run created and cannot use`);
+      await kind.delete(request.clusterName).catch(() => undefined);
+      if (error instanceof InterruptedError)
+        throw new InterruptedError(`${error.message.replace(/^interrupted /, '')}; the cluster was deleted`);
+    }
+    throw error;
+  }
 
   const handle: ClusterHandle = {
     name: request.clusterName,
