@@ -105,9 +105,10 @@ async function main(): Promise<number> {
   const chosen = positionals.map((name) => relative(process.cwd(), scenarios.get(name) as string));
   const disruptive = chosen.filter((file) => isDisruptive(file));
   const ordinary = chosen.filter((file) => !isDisruptive(file));
+  const named = positionals.filter((name) => isDisruptive(scenarios.get(name) as string));
   if (disruptive.length > 0 && kubeconfig)
     throw new UsageError(
-      `${positionals.filter((name) => isDisruptive(scenarios.get(name) as string)).join(', ')} disrupt the whole cluster, and the suite never does that to a cluster it was given through a kubeconfig`,
+      `${named.join(', ')} ${named.length === 1 ? 'disrupts' : 'disrupt'} the whole cluster, and the suite never does that to a cluster it was given through a kubeconfig`,
       'run them on a kind cluster of your own: --cluster-name NAME, without --kubeconfig and KUBECONFIG',
     );
   // Ordinary scenarios run together first; disruptive ones (named only) after them, one at a time.
