@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { UsageError } from '../support/errors.js';
 import { formatBytes, formatDuration } from '../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
+import { diskFullExplanation, freeBytes } from './disk.js';
 import { prepareHost, type HostFacts } from './host.js';
 import {
   isIntermediateImage,
@@ -127,7 +128,10 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   const failures = settled
     .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
     .map((outcome) => outcome.reason as unknown);
-  if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
+  if (failures.length > 0) {
+    const failure = failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
+    throw diskFullExplanation(failure, cache.root, await freeBytes(cache.root)) ?? failure;
+  }
   const [kind, nodeOutput, workloads, k8s] = settled.map(
     (outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value,
   ) as [
