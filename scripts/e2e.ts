@@ -15,12 +15,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { join, relative, resolve } from 'node:path';
 import type { ClusterSession } from '../lib/cluster/provider.js';
 import { openClusterSession } from '../lib/cluster/session.js';
-import { deleteNamespacesOfRun, waitUntilRunLeftNothing, newRunId } from '../lib/kube/namespace.js';
+import { createNamespace, deleteNamespacesOfRun, waitUntilRunLeftNothing, newRunId } from '../lib/kube/namespace.js';
+import { startLatencyProbe, type LatencyProbe } from '../lib/observe/latency-probe.js';
 import { describeLeaks, scanArtifacts, summarizeScan } from '../lib/harness/artifact-scan.js';
 import { firstLine, INTERRUPTED_EXIT_CODE, UsageError } from '../lib/support/errors.js';
 import { formatDuration } from '../lib/support/format.js';
@@ -34,7 +35,7 @@ import {
   settingFlags,
 } from '../lib/support/settings.js';
 import { discoverScenarios, isDisruptive } from '../lib/harness/scenarios.js';
-import { forgetRunNamespaces, runNamespaces } from '../lib/harness/run-namespaces.js';
+import { forgetRunNamespaces, noteRunNamespace, runNamespaces } from '../lib/harness/run-namespaces.js';
 import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/timings.js';
 import { parseFlags, runMain } from './cli.js';
 
@@ -51,6 +52,9 @@ const SETTING_NAMES = [
   'concurrency',
   'out',
 ] as const;
+
+/** The probe's writes, for bench:e2e (lib/observe/latency.ts). */
+const LATENCY_PROBE_FILE = 'latency-probe.json';
 
 /** The run's console output, also kept in <out>/e2e.log: an artifact like the others, searched for secrets too. */
 class RunLog {
@@ -145,6 +149,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let session: ClusterSession | undefined;
+  let probe: LatencyProbe | undefined;
   let exitCode = 1;
   try {
     session = await openClusterSession({
@@ -166,12 +171,18 @@ async function main(): Promise<number> {
   try {
     // The previous run's results stay until this one can actually start.
     await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
-    for (const file of ['junit.xml', 'junit-disruptive.xml', TIMINGS_FILE])
+    for (const file of ['junit.xml', 'junit-disruptive.xml', TIMINGS_FILE, LATENCY_PROBE_FILE])
       await rm(join(outDir, file), { force: true });
     await forgetRunNamespaces(outDir);
     log.say(
       `run ${runId}: ${chosen.length === 0 ? 'all scenarios' : positionals.join(', ')} on ${session.handle.provider} cluster ${session.handle.name} (Kubernetes ${session.handle.serverVersion}), ${settings.concurrency} scenario file(s) at a time${disruptive.length > 0 ? ', then the disruptive ones alone' : ''}`,
     );
+    if (process.env[HANDOVER_ENV.latencyProbe] === '1') {
+      const namespace = await createNamespace(session.kube, { scenario: 'latency probe', runId });
+      await noteRunNamespace(outDir, namespace.name);
+      probe = await startLatencyProbe(namespace);
+      log.say(`latency probe: an Event every 100 ms in ${namespace.name} (for the benchmark)`);
+    }
     exitCode = 0;
     for (const group of groups) {
       if (interrupted) break;
@@ -200,6 +211,10 @@ async function main(): Promise<number> {
     }
     printTimings(await readTimings(outDir), log);
   } finally {
+    if (probe) {
+      const writes = await probe.stop();
+      await writeFile(join(outDir, LATENCY_PROBE_FILE), JSON.stringify(writes));
+    }
     // Scenarios delete their namespaces without waiting; whatever is left (a test that was
     // interrupted) is deleted now, and then the run proves that nothing it made is left, on
     // kept and existing clusters and on a kind cluster about to go alike.

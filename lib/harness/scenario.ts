@@ -112,6 +112,7 @@ export const test = base.extend<Fixtures>({
     async ({ task, recorded }, use) => {
       const started = Date.now();
       const waitedBefore = waitClock.totalMs;
+      const spansBefore = waitClock.spans.length;
       const retriesBefore = transientRetries.length;
       await use();
       const retries = transientRetries.slice(retriesBefore);
@@ -147,6 +148,9 @@ export const test = base.extend<Fixtures>({
         totalMs: Date.now() - started,
         waitingMs: waitClock.totalMs - waitedBefore,
         evidenceMs: Date.now() - evidenceStarted,
+        startedAt: started,
+        endedAt: Date.now(),
+        spans: waitClock.spans.slice(spansBefore),
       });
     },
     { auto: true },

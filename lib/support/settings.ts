@@ -149,6 +149,8 @@ export const HANDOVER_ENV = {
   runId: 'STS_CONFORMANCE_RUN_ID',
   /** 1: this vitest process runs the disruptive scenarios (suites/disruptive), one at a time. */
   disruptive: 'STS_CONFORMANCE_DISRUPTIVE',
+  /** 1 (set by `npm run bench:e2e`): run a latency probe beside the scenarios, into <out>/latency-probe.json. */
+  latencyProbe: 'STS_LATENCY_PROBE',
 } as const;
 
 /** A setting's own flag, as typed: `--cluster-name`. */
