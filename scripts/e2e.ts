@@ -53,6 +53,9 @@ const SETTING_NAMES = [
   'out',
 ] as const;
 
+/** Signals closer together than this are one Ctrl-C delivered twice. */
+const SAME_KEYPRESS_MS = 1000;
+
 /** The probe's writes, for bench:e2e (lib/observe/latency.ts). */
 const LATENCY_PROBE_FILE = 'latency-probe.json';
 
@@ -129,7 +132,12 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   let interrupted = 0;
   let child: ChildProcess | undefined;
+  let lastSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice: from the terminal to the whole foreground group, and relayed
+    // by the tsx (and npm) processes above this one. Only a press a second later is a new one.
+    if (Date.now() - lastSignalAt < SAME_KEYPRESS_MS) return;
+    lastSignalAt = Date.now();
     interrupted++;
     if (interrupted === 1) {
       log.warn(`\n${signal}: stopping the run, then cleaning up what it made`);
