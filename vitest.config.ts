@@ -6,6 +6,8 @@ import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
 const { out, concurrency } = readSettings(['out', 'concurrency']);
+/** `npm run e2e` runs the disruptive scenarios it was asked for in a vitest process of their own, after the others. */
+const disruptive = process.env[HANDOVER_ENV.disruptive] === '1';
 const conformanceRun =
   process.env[HANDOVER_ENV.runId] !== undefined || process.argv.some((arg) => /^(--project=)?e2e$/.test(arg));
 
@@ -15,7 +17,9 @@ const conformanceRun =
  * (the *.integration.test.ts files under lib/, next to the adapters they prove), tens of seconds.
  * `e2e`: the conformance scenarios on one real cluster per run (lib/harness/global-setup.ts),
  * `concurrency` files at a time (each file's tests in order, each test in its own namespaces),
- * long deadlines, and no retries: a retry that passes would hide a violation.
+ * long deadlines, and no retries: a retry that passes would hide a violation. The disruptive
+ * scenarios (suites/disruptive) are left out of it unless STS_CONFORMANCE_DISRUPTIVE=1, which
+ * runs only them, one file at a time.
  *
  * The JUnit, Allure and results (out/results.json, lib/harness/results-reporter.ts) reporters
  * are for the conformance run only (`npm run e2e`, or `vitest --project e2e`): a unit run must
@@ -39,9 +43,9 @@ export default defineConfig({
           new RunResultsReporter(out),
         ]
       : ['default'],
-    outputFile: { junit: `${out}/junit.xml` },
+    outputFile: { junit: `${out}/${disruptive ? 'junit-disruptive.xml' : 'junit.xml'}` },
     teardownTimeout: 600_000,
-    maxWorkers: concurrency,
+    maxWorkers: disruptive ? 1 : concurrency,
     projects: [
       {
         test: {
@@ -65,9 +69,10 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
-          include: ['suites/**/*.test.ts'],
+          include: disruptive ? ['suites/disruptive/**/*.test.ts'] : ['suites/**/*.test.ts'],
+          exclude: disruptive ? configDefaults.exclude : [...configDefaults.exclude, 'suites/disruptive/**'],
           globalSetup: ['lib/harness/global-setup.ts'],
-          fileParallelism: concurrency > 1,
+          fileParallelism: !disruptive && concurrency > 1,
           sequence: { concurrent: false },
           retry: 0,
           testTimeout: 900_000,

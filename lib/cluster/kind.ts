@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
-import { ActionableError } from '../support/errors.js';
+import { ActionableError, InterruptedError } from '../support/errors.js';
 
 /**
  * The kind CLI, wrapped: every failure carries the command and kind's own output.
@@ -35,7 +35,8 @@ export class Kind {
 
   /**
    * Creates a cluster with one control-plane node and `workers` workers. On failure the nodes
-   * are kept long enough to export their logs into `failureLogDir`, then deleted.
+   * are kept long enough to export their logs into `failureLogDir`, then deleted. When `signal`
+   * aborts (Ctrl-C), kind is stopped and whatever it made so far is deleted at once.
    */
   async create(options: {
     name: string;
@@ -43,6 +44,7 @@ export class Kind {
     workers: number;
     kubeconfig: string;
     failureLogDir: string;
+    signal?: AbortSignal;
   }): Promise<void> {
     await mkdir(options.failureLogDir, { recursive: true });
     const configFile = join(options.failureLogDir, `kind-config-${options.name}.yaml`);
@@ -61,7 +63,12 @@ export class Kind {
       '--retain',
     ];
     if (options.image) args.push('--image', options.image);
-    const result = await this.kind(args, { stream: true, reject: false });
+    const result = await this.kind(args, { stream: true, reject: false, signal: options.signal });
+    if (options.signal?.aborted) {
+      // kind may have been stopped by the same Ctrl-C (it shares the terminal) or by the signal.
+      await this.kind(['delete', 'cluster', '--name', options.name], { reject: false });
+      throw new InterruptedError(`while kind created cluster ${options.name}; the partly created cluster was deleted`);
+    }
     if (result.exitCode !== 0) {
       const logs = join(options.failureLogDir, `kind-create-${options.name}`);
       await this.kind(['export', 'logs', logs, '--name', options.name], { reject: false });
@@ -90,8 +97,13 @@ export class Kind {
     await this.kind(['delete', 'cluster', '--name', name]);
   }
 
-  private async kind(args: string[], options: { stream?: boolean; reject?: boolean } = {}) {
-    const subprocess = execa(this.binary, args, { all: true, reject: false });
+  private async kind(args: string[], options: { stream?: boolean; reject?: boolean; signal?: AbortSignal } = {}) {
+    const subprocess = execa(this.binary, args, {
+      all: true,
+      reject: false,
+      cancelSignal: options.signal,
+      forceKillAfterDelay: 5000,
+    });
     if (options.stream)
       subprocess.all?.on('data', (chunk: Buffer) =>
         chunk

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ActionableError, UsageError } from '../support/errors.js';
+import { ActionableError, InterruptedError, UsageError } from '../support/errors.js';
 import { flagOf } from '../support/settings.js';
 import { IMAGE_CATALOG } from '../toolchain/image-catalog.js';
 import type { ImageMapEntry } from '../kube/cluster-handle.js';
@@ -87,6 +87,9 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       say: (line) => say(`  ${line}`),
       signal: request.signal,
       ...(request.kubernetesVersion ? { kubernetesVersions: [request.kubernetesVersion] } : {}),
+    }).catch((error: unknown) => {
+      if (request.signal?.aborted) throw new InterruptedError('while preparing the offline toolchain');
+      throw error;
     });
     kindBinary = process.env.KIND ?? artifacts.kind;
     nodeImage = artifacts.nodeImage;
@@ -109,6 +112,10 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   const kind = new Kind(kindBinary, say);
   const kubeconfig = kubeconfigPathFor(request.clusterName);
   await mkdir(join(cacheRoot(), 'clusters'), { recursive: true });
+  const interrupted = (what: string) => {
+    if (request.signal?.aborted) throw new InterruptedError(what);
+  };
+  interrupted('before creating a cluster');
   const reused = await kind.exists(request.clusterName);
   let createdByThisRun = false;
   if (reused) {
@@ -124,17 +131,35 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       workers: request.workers,
       kubeconfig,
       failureLogDir: request.logDir,
+      signal: request.signal,
     });
     createdByThisRun = true;
     say(`✓ cluster ${request.clusterName} created in ${formatDuration((Date.now() - started) / 1000)}`);
   }
-  await kind.writeKubeconfig(request.clusterName, kubeconfig);
-  const reached = await reachCluster(kubeconfig);
-  if (reused) checkVersion(reached.serverVersion, request.kubernetesVersion, `kind cluster ${request.clusterName}`);
-  await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
-  for (const archive of archives) await kind.loadImageArchive(request.clusterName, archive);
-  if (request.waitForNodeImages && localImagesOf(imageMap).length > 0)
-    await waitForNodeImages(reached.kube, localImagesOf(imageMap));
+  let reached: Awaited<ReturnType<typeof reachCluster>>;
+  try {
+    await kind.writeKubeconfig(request.clusterName, kubeconfig);
+    reached = await reachCluster(kubeconfig);
+    if (reused) checkVersion(reached.serverVersion, request.kubernetesVersion, `kind cluster ${request.clusterName}`);
+    interrupted(`while waiting for cluster ${request.clusterName}`);
+    await waitForNodesReady(reached.kube, reused ? 1 : 1 + request.workers);
+    for (const archive of archives) {
+      interrupted(`while loading images into cluster ${request.clusterName}`);
+      await kind.loadImageArchive(request.clusterName, archive);
+    }
+    if (request.waitForNodeImages && localImagesOf(imageMap).length > 0)
+      await waitForNodeImages(reached.kube, localImagesOf(imageMap));
+    interrupted(`after opening cluster ${request.clusterName}`);
+  } catch (error) {
+    // A cluster this run made and cannot hand over is not left behind, unless asked to keep it.
+    if (createdByThisRun && !request.keepCluster) {
+      say(`deleting kind cluster ${request.clusterName}, which this run created and cannot use`);
+      await kind.delete(request.clusterName).catch(() => undefined);
+      if (error instanceof InterruptedError)
+        throw new InterruptedError(`${error.message.replace(/^interrupted /, '')}; the cluster was deleted`);
+    }
+    throw error;
+  }
 
   const handle: ClusterHandle = {
     name: request.clusterName,

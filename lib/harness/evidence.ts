@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as allure from 'allure-js-commons';
 import { execa } from 'execa';
@@ -128,10 +128,26 @@ export async function collectEvidence(request: EvidenceRequest): Promise<void> {
     await attempt('kind export logs', async () => {
       const logs = join(request.outDir, 'kind-logs', slug(request.testName, 80));
       await new Kind(request.cluster.kindBinary as string).exportLogs(request.cluster.name, logs);
+      // Container logs on the nodes are the workloads' own output: scrubbed like the pod logs above.
+      await scrubFiles(logs, scrub, request.redactor.empty);
       const archive = `${logs}.tar.gz`;
       await execa('tar', ['-czf', archive, '-C', logs, '.']);
       await allure.attachmentPath('kind export logs', archive, 'application/gzip');
     });
+  }
+}
+
+/** Rewrites every text file under `dir` with `scrub` applied (nothing to do when nothing is secret). */
+async function scrubFiles(dir: string, scrub: (text: string) => string, nothingSecret: boolean): Promise<void> {
+  if (nothingSecret) return;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    const content = await readFile(path);
+    if (content.includes(0)) continue;
+    const text = content.toString('utf8');
+    const scrubbed = scrub(text);
+    if (scrubbed !== text) await writeFile(path, scrubbed);
   }
 }
 

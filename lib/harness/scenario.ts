@@ -8,6 +8,7 @@ import { checkDecision, findClaim, loadLedger, type Decision } from '../claims/l
 import { statusMatchesPods } from '../invariants/status.js';
 import {
   assertHolds,
+  assertInconclusive,
   assertViolatedWith,
   describeViolations,
   VIOLATION_KINDS,
@@ -68,6 +69,11 @@ export interface Scenario extends WorkloadContext {
   expectHolds(result: Verdict | Declared): Promise<void>;
   /** Negative controls: asserts the invariant reports these violation kinds (not only absences, not inconclusive). */
   expectViolated(result: Verdict | Declared, kinds: readonly ViolationKind[]): Promise<void>;
+  /**
+   * Fault controls: asserts the verdict is inconclusive for a reason matching `reason` (the
+   * recorder's gap) and accuses no one, because the scenario broke the observation on purpose.
+   */
+  expectInconclusive(result: Verdict | Declared, reason: RegExp): Promise<void>;
   /**
    * A fact the report shows beside the verdicts, not a check: a measurement ("DNS converged in
    * 2.1 s") or a caveat ("not exercised: ..."). A step of this title with the facts as its
@@ -151,6 +157,7 @@ export const test = base.extend<Fixtures>({
     async ({ task, recorded }, use) => {
       const started = Date.now();
       const waitedBefore = waitClock.totalMs;
+      const spansBefore = waitClock.spans.length;
       const retriesBefore = transientRetries.length;
       await use();
       const retries = transientRetries.slice(retriesBefore);
@@ -188,6 +195,9 @@ export const test = base.extend<Fixtures>({
         waitingMs: waitClock.totalMs - waitedBefore,
         evidenceMs: Date.now() - evidenceStarted,
         notApplicable: task.meta.notApplicable,
+        startedAt: started,
+        endedAt: Date.now(),
+        spans: waitClock.spans.slice(spansBefore),
       });
     },
     { auto: true },
@@ -289,6 +299,20 @@ export const test = base.extend<Fixtures>({
               'text/plain',
             );
             assertViolatedWith(verdict, kinds, `StatefulSet in ${main.namespace.name}`);
+          },
+        );
+      },
+      async expectInconclusive(result, reason) {
+        const verdict = await resolve(result);
+        await allure.step(
+          `fault control: ${verdict.invariant} must be inconclusive (${reason.source}); it was ${verdict.outcome}`,
+          async () => {
+            await allure.attachment(
+              `verdict: ${verdict.invariant}`,
+              `${describeViolations(verdict)}\n\n${JSON.stringify(verdict, null, 2)}`,
+              'text/plain',
+            );
+            assertInconclusive(verdict, reason, `StatefulSet in ${main.namespace.name}`);
           },
         );
       },

@@ -1,5 +1,16 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+
+/**
+ * Scenarios that disrupt the whole cluster (restart its API server) live in suites/disruptive/:
+ * a run includes them only when they are named, runs them after every other scenario and one
+ * at a time, and only on a kind cluster reached by name.
+ */
+export const DISRUPTIVE_DIR = 'disruptive';
+
+export function isDisruptive(path: string): boolean {
+  return path.split(sep).includes(DISRUPTIVE_DIR);
+}
 
 /**
  * Scenario files by name: suites/core/ordered-creation.test.ts is "ordered-creation". A name

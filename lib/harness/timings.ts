@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { WaitSpan } from '../support/wait.js';
 
 /**
  * Where each scenario's wall time went: waiting for the cluster (named waits, observation
@@ -15,6 +16,10 @@ export interface ScenarioTiming {
   readonly evidenceMs: number;
   /** The scenario did not run on this cluster, and why (lib/harness/applicability.ts). */
   readonly notApplicable?: string;
+  /** When the test started and ended (ms since the epoch), and its named waits and observation windows. */
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly spans?: readonly WaitSpan[];
 }
 
 export const TIMINGS_FILE = 'timings.jsonl';

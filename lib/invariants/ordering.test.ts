@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SyntheticHistory } from '../observe/synthetic.js';
 import { buildTimeline, WHOLE_TIMELINE } from '../observe/timeline.js';
 import { orderedCreation, reverseTermination } from './ordering.js';
-import { assertHolds, assertViolatedWith, kindsOf } from './verdict.js';
+import { assertHolds, assertInconclusive, assertViolatedWith, kindsOf } from './verdict.js';
 
 const timelineOf = (history: SyntheticHistory) => buildTimeline(history.recording(), 'web');
 const created = (history: SyntheticHistory, ordinals = [0, 1, 2]) =>
@@ -107,6 +107,16 @@ describe('orderedCreation', () => {
     expect(result.unobserved[0]).toMatch(/the recorder missed pods changes between rv 100 and 103/);
     expect(() => assertHolds(result, 'web')).toThrow(/could not be decided/);
     expect(() => assertViolatedWith(result, ['created-before-predecessors-ready'], 'web')).toThrow(/inconclusive/);
+    expect(() => assertInconclusive(result, /missed pods changes/, 'web')).not.toThrow();
+    expect(() => assertInconclusive(result, /missed statefulsets changes/, 'web')).toThrow(/none of its reasons/);
+  });
+
+  it('a fault control fails when the window was fully seen', () => {
+    const result = orderedCreation(buildTimeline(new SyntheticHistory().bringUp(0).recording(), 'web'), {
+      window: WHOLE_TIMELINE,
+      ordinals: [0],
+    });
+    expect(() => assertInconclusive(result, /missed/, 'web')).toThrow(/must be inconclusive .* but it held/);
   });
 
   it('judges only the window, but from the true state before it', () => {

@@ -177,3 +177,24 @@ export function assertViolatedWith(result: Verdict, expected: readonly Violation
       (result.holds ? '' : `:\n${describeViolations(result)}`),
   });
 }
+
+/**
+ * The fault controls' assertion: a window the recorder did not fully see (an API server restart,
+ * a relist) must be `inconclusive`, with the reasons naming what was missed, and must accuse no
+ * one: a gap is never evidence against the controller. `reason` must match one of the reasons.
+ */
+export function assertInconclusive(result: Verdict, reason: RegExp, subject: string): void {
+  const named = result.unobserved.some((text) => reason.test(text));
+  if (result.outcome === 'inconclusive' && named && result.violations.length === 0) return;
+  const problem =
+    result.outcome !== 'inconclusive'
+      ? `it ${result.outcome === 'holds' ? 'held' : 'was violated'}`
+      : !named
+        ? `none of its reasons matches ${reason}`
+        : 'it also accused the controller';
+  throw new AssertionError({
+    message:
+      `${result.invariant} for ${subject} (${result.checked}) must be inconclusive over a window the recorder did not fully see, but ${problem}` +
+      (result.violations.length + result.unobserved.length > 0 ? `:\n${describeViolations(result)}` : ''),
+  });
+}

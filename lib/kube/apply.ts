@@ -1,5 +1,5 @@
 import { PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { call } from './client.js';
+import { call, statusCode } from './client.js';
 import { InvalidFixtureError, type KubeObject } from './manifests.js';
 import type { OwnedNamespace } from './namespace.js';
 import { kubectl } from '../support/transcript.js';
@@ -15,6 +15,7 @@ interface ApplyRequest {
   fieldManager: string;
   fieldValidation: 'Strict';
   force: boolean;
+  dryRun?: 'All';
 }
 
 type Applier = (namespace: OwnedNamespace, request: ApplyRequest) => Promise<unknown>;
@@ -75,17 +76,46 @@ export async function applyObjects(
   kubectl(['apply', '-n', namespace.name, '-f', file], {
     [file]: objects.map((object) => `---\n${stringify(object)}`).join(''),
   });
+  const request = (object: KubeObject, dryRun: boolean): ApplyRequest => ({
+    name: object.metadata.name,
+    namespace: namespace.name,
+    body: { ...object, metadata: { ...object.metadata, namespace: namespace.name } },
+    fieldManager: FIELD_MANAGER,
+    fieldValidation: 'Strict',
+    force: true,
+    ...(dryRun ? { dryRun: 'All' as const } : {}),
+  });
+  // The API server judges every object before any is made (a server-side dry run), so a fixture
+  // with an unknown field or an invalid value leaves nothing half-applied. Only verdicts on the
+  // object itself count here (rejectsTheObject): admission that looks up objects applied just
+  // before (a Pod's ServiceAccount) can only pass for real, so the rest is left to the real apply.
   for (const { object, applier } of planned) {
-    const body: KubeObject = { ...object, metadata: { ...object.metadata, namespace: namespace.name } };
+    await call(`validate ${object.kind} ${namespace.name}/${object.metadata.name}`, () =>
+      applier(namespace, request(object, true)),
+    ).catch((error: unknown) => {
+      if (rejectsTheObject(error))
+        throw new InvalidFixtureError(
+          source,
+          `the API server rejects ${object.kind} ${object.metadata.name}: ${(error as Error).message.replace(/^validate [^:]+ failed: /, '')}`,
+        );
+    });
+  }
+  for (const { object, applier } of planned) {
     await call(`apply ${object.kind} ${namespace.name}/${object.metadata.name}`, () =>
-      applier(namespace, {
-        name: object.metadata.name,
-        namespace: namespace.name,
-        body,
-        fieldManager: FIELD_MANAGER,
-        fieldValidation: 'Strict',
-        force: true,
-      }),
+      applier(namespace, request(object, false)),
     );
   }
+}
+
+/**
+ * The API server's verdict on an object itself: 400 (strict decoding), 422 (validation), or the
+ * 500 server-side apply answers for a field the schema does not declare ("failed to create typed
+ * patch object ... field not declared in schema", as v1.34 answers it).
+ */
+function rejectsTheObject(error: unknown): boolean {
+  const code = statusCode(error);
+  if (code === 400 || code === 422) return true;
+  return (
+    code === 500 && /failed to create typed patch object|not declared in schema/.test(String((error as Error).message))
+  );
 }

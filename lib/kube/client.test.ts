@@ -57,4 +57,31 @@ describe('isTransient', () => {
     expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
     expect(isTransient(apiError(422))).toBe(false);
   });
+
+  it('rides out an API server restart: dropped TLS handshakes and the RBAC warm-up, not a real Forbidden', () => {
+    // As client-node reported them while kind's kube-apiserver container was restarted.
+    const handshake = Object.assign(
+      new Error(
+        'request to https://127.0.0.1:38793/api/v1/namespaces/default/pods failed, reason: Client network socket disconnected before secure TLS connection was established',
+      ),
+      { code: 'ECONNRESET' },
+    );
+    expect(isTransient(handshake)).toBe(true);
+    expect(
+      isTransient(
+        apiError(
+          403,
+          'pods is forbidden: User "kubernetes-admin" cannot list resource "pods" in API group "" in the namespace "default": RBAC: [clusterrole.rbac.authorization.k8s.io "system:public-info-viewer" not found, clusterrole.rbac.authorization.k8s.io "cluster-admin" not found]',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isTransient(
+        apiError(
+          403,
+          'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods" in API group ""',
+        ),
+      ),
+    ).toBe(false);
+  });
 });

@@ -97,15 +97,41 @@ function describeApiError(error: unknown): string {
 
 /**
  * Failures of the infrastructure, not answers: the API server restarting or overloaded (429,
- * 500 with an etcd leader change, 502-504) or a connection dropped on the way. Worth a retry.
+ * 500 with an etcd leader change, 502-504), a connection refused or dropped on the way, or a
+ * restarted API server whose RBAC cache is still empty. Worth a retry.
  */
 export function isTransient(error: unknown): boolean {
   const code = statusCode(error);
   if (code === 429 || code === 502 || code === 503 || code === 504) return true;
-  const text = `${describeApiError(error)} ${String((error as { cause?: { code?: unknown } })?.cause?.code ?? '')}`;
+  const systemCode = [
+    (error as { code?: unknown })?.code,
+    (error as { cause?: { code?: unknown } })?.cause?.code,
+  ].filter((value) => typeof value === 'string');
+  const text = `${describeApiError(error)} ${systemCode.join(' ')}`;
   if (code === 500) return /leader changed|etcdserver|timeout|try again/i.test(text);
-  return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up|other side closed/i.test(text);
+  if (code === 403) return rbacNotYetLoaded(text);
+  return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up|other side closed|socket disconnected/i.test(
+    text,
+  );
 }
+
+/**
+ * A restarted API server answers before its RBAC authorizer has loaded the roles: for a few
+ * hundred milliseconds every request is forbidden because bootstrap roles such as
+ * `system:public-info-viewer` are "not found" (measured on kind v1.34 after stopping the
+ * kube-apiserver container). The suite never deletes a ClusterRole, so a 403 that says a
+ * ClusterRole is missing is this warm-up, not an answer.
+ */
+function rbacNotYetLoaded(text: string): boolean {
+  return /RBAC: \[?clusterrole\.rbac\.authorization\.k8s\.io "[^"]+" not found/.test(text);
+}
+
+/**
+ * How long `call` keeps retrying a transient failure: long enough to ride out an API server
+ * restart (about 20 s on kind when kubelet restarts its container with a back-off), short
+ * enough that a cluster that is really gone fails the step within half a minute.
+ */
+const RETRY_BUDGET_MS = 30_000;
 
 /** A transient failure that `call` retried: what, when, which attempt, and what the server said. */
 export interface TransientRetry {
@@ -120,16 +146,18 @@ export const transientRetries: TransientRetry[] = [];
 
 /**
  * Runs an API call; failures are rethrown with the verb, the object and the server's words.
- * Transient infrastructure failures are retried with p-retry (4 more attempts, 0.2 s doubling),
- * each one logged in `transientRetries`. Verbs that are not idempotent pass `retry: false`. No
+ * Transient infrastructure failures are retried with p-retry (0.2 s doubling up to 4 s, for at
+ * most RETRY_BUDGET_MS), each one logged in `transientRetries`. Verbs that are not idempotent pass `retry: false`. No
  * assertion ever runs inside a call: what is retried is getting an answer, never a verdict.
  */
 export async function call<T>(what: string, request: () => Promise<T>, options: { retry?: boolean } = {}): Promise<T> {
   try {
     return await pRetry(request, {
-      retries: options.retry === false ? 0 : 4,
+      retries: options.retry === false ? 0 : 12,
       minTimeout: 200,
+      maxTimeout: 4000,
       factor: 2,
+      maxRetryTime: RETRY_BUDGET_MS,
       shouldRetry: ({ error }) => isTransient(error),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft > 0 && isTransient(error)) {

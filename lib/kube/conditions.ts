@@ -51,6 +51,35 @@ export function isRunningAndReady(pod: V1Pod | undefined): boolean {
   return pod?.status?.phase === 'Running' && isPodReady(pod) && !pod.metadata?.deletionTimestamp;
 }
 
+/**
+ * Why kubelet says a container cannot get its image. On a cluster that cannot pull (offline
+ * kind, an air-gapped cluster whose nodes lack the image) these do not pass: a pod waiting in
+ * them is not coming, and a wait on it fails at once naming the image instead of at its deadline.
+ */
+const IMAGE_FAILURES = new Set([
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'RegistryUnavailable',
+  'ImageInspectError',
+]);
+
+/** "Pod ns/web-0 cannot get image X for container web: ErrImagePull (message)", or undefined. */
+export function imageProblem(pod: V1Pod | undefined): string | undefined {
+  if (!pod) return undefined;
+  const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  for (const status of statuses) {
+    const waiting = status.state?.waiting;
+    if (!waiting?.reason || !IMAGE_FAILURES.has(waiting.reason)) continue;
+    const image = specs.find((container) => container.name === status.name)?.image ?? status.image;
+    const detail = waiting.message ? ` (${waiting.message.split('\n')[0]?.slice(0, 300)})` : '';
+    return `Pod ${pod.metadata?.namespace}/${pod.metadata?.name} cannot get image ${image} for container ${status.name}: ${waiting.reason}${detail}; load the image onto the nodes or make it pullable`;
+  }
+  return undefined;
+}
+
 function describePod(pod: V1Pod | undefined): string {
   if (!pod) return 'absent';
   const ready = isPodReady(pod) ? 'Ready' : 'not Ready';
@@ -80,10 +109,29 @@ function setCondition(
       const outcome = test(set);
       if (outcome.done) return { done: true, value: set };
       const observed = describeSet(set);
-      return { done: false, observed, impossible: outcome.impossible && `${outcome.impossible} (${observed})` };
+      const blocked = await imageProblemOfSet(namespace, set);
+      return {
+        done: false,
+        observed,
+        impossible: (outcome.impossible && `${outcome.impossible} (${observed})`) || blocked,
+      };
     },
     options,
   );
+}
+
+/** The first image problem among the set's pods (its selector's matchLabels), if there is one. */
+async function imageProblemOfSet(namespace: OwnedNamespace, set: V1StatefulSet): Promise<string | undefined> {
+  const labels = set.spec?.selector?.matchLabels ?? {};
+  const selector = Object.entries(labels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
+  if (!selector) return undefined;
+  for (const pod of await listPods(namespace, selector)) {
+    const problem = imageProblem(pod);
+    if (problem) return problem;
+  }
+  return undefined;
 }
 
 /** A named wait on the pod of that name as the API server has it (undefined: there is none). */
@@ -98,7 +146,9 @@ function podCondition(
     `Pod ${namespace.name}/${name} ${condition}`,
     async () => {
       const pod = await findPod(namespace, name);
-      return holds(pod) ? { done: true, value: pod } : { done: false, observed: describePod(pod) };
+      return holds(pod)
+        ? { done: true, value: pod }
+        : { done: false, observed: describePod(pod), impossible: imageProblem(pod) };
     },
     options,
   );
@@ -282,9 +332,9 @@ export function partitionRolledOut(
             `${name}-${ordinal}: ${pod?.metadata?.labels?.['controller-revision-hash'] ?? 'absent'} ${describePod(pod)}`,
         );
       const observed = observedLatest(set);
-      return observed && lagging.length === 0
-        ? { done: true, value: set }
-        : { done: false, observed: observed ? lagging.join('; ') : describeSet(set) };
+      if (observed && lagging.length === 0) return { done: true, value: set };
+      const blocked = pods.map((pod) => imageProblem(pod)).find(Boolean);
+      return { done: false, observed: observed ? lagging.join('; ') : describeSet(set), impossible: blocked };
     },
     { timeoutMs, intervalMs: 500, noProgressMs: DEADLINES.noProgress },
   );

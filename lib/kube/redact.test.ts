@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from './manifests.js';
-import { Redactor } from './redact.js';
+import { Redactor, sensitiveLiterals } from './redact.js';
 
 const objects = parseManifests(
   [
@@ -43,5 +43,39 @@ describe('Redactor', () => {
     expect(redactor.scrub('login root/hunter22 ok; secret=supersecret; token tok-12345')).toBe(
       'login root/<redacted> ok; secret=<redacted>; token <redacted>',
     );
+  });
+});
+
+describe('sensitiveLiterals', () => {
+  it('treats references as references: secretName, secretKeyRef, $VAR, a password file path', () => {
+    const { literals } = sensitiveLiterals(
+      [
+        {
+          kind: 'StatefulSet',
+          metadata: { name: 'db' },
+          spec: {
+            template: {
+              spec: {
+                containers: [
+                  {
+                    env: [{ name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+                    command: ['sh', '-c', 'mysql -uroot -p"$MYSQL_ROOT_PASSWORD" -P3306 && psql "password=$PGPASS"'],
+                    args: ['--password-file=/etc/pw'],
+                  },
+                ],
+                volumes: [{ name: 'creds', secret: { secretName: 'db-credentials' } }],
+              },
+            },
+          },
+        },
+        {
+          kind: 'ConfigMap',
+          metadata: { name: 'cfg' },
+          data: { passwordFile: '/etc/pw', 'my.cnf': 'password = cnf-secret-9' },
+        },
+      ],
+      'f.yaml',
+    );
+    expect(literals.map((literal) => literal.value)).toEqual(['cnf-secret-9']);
   });
 });

@@ -1,16 +1,110 @@
 import type { KubeObject } from './manifests.js';
 
 /**
- * Keeps secrets from fixtures out of reports and logs. A Secret's values, and literal values of
- * environment variables whose names say they are credentials, are replaced in attached
- * manifests; the same values are scrubbed from any text attached next to them (pod logs, events).
+ * Keeps secrets from fixtures out of reports and logs. What counts as a secret is decided once,
+ * here (`sensitiveLiterals`), for both the Redactor, which replaces the values in everything a
+ * scenario attaches, and the run's leak scan (lib/harness/artifact-scan.ts), which searches every
+ * artifact for them afterwards.
  */
-const SENSITIVE_ENV_NAME = /pass(word)?|secret|token|credential|private[_-]?key|api[_-]?key/i;
+const CREDENTIAL_NAME = /pass(word|wd)?|secret|token|credential|private[_-]?key|api[_-]?key/i;
+/**
+ * A Secret's key that names a credential. A Secret also carries plain settings (a user name
+ * "admin", a database "postgres") that occur in every log for other reasons: searching for them
+ * would fail every run and scrubbing them would shred every log. They are not credentials unless
+ * long enough to be one (LONG_SECRET_VALUE): keyfiles, certificates, generated tokens.
+ */
+const CREDENTIAL_KEY = /pass|pwd|secret|token|credential|key|auth|cert|salt/i;
+const LONG_SECRET_VALUE = 16;
+/** Keys that name where a credential is (secretName, secretKeyRef, passwordFile), not the credential. */
+const REFERENCE_KEY = /(name|ref|path|file|seconds)$/i;
+/**
+ * Credentials written inline in a string: `password=...`, `--password ...`, `TOKEN: ...`, SQL's
+ * `IDENTIFIED BY '...'`, mysql's `-p...`. Values starting with `$` are references, not literals.
+ */
+const INLINE_CREDENTIALS: readonly RegExp[] = [
+  /(?:pass(?:word|wd)?|secret|token|api[_-]?key)["']?\s*[=:]\s*["']?([^\s"'$;,&|)]{4,})/gi,
+  /--pass(?:word)?[= ]["']?([^\s"'$;,&|)]{4,})/gi,
+  /identified\s+by\s+'([^'$]{4,})'/gi,
+  // Case-sensitive: mysql's -P is the port.
+  /\bmysql(?:dump|admin)?\b[^\n]*?\s-p([^\s"'$;,&|)]{4,})/g,
+];
+/** Very short values ("1", "on") would shred every log; they are not meaningful secrets either. */
+export const MIN_SECRET_LENGTH = 4;
 const REDACTED = '<redacted>';
+
+/** A secret value and where it comes from, for messages that must never show the value. */
+export interface SensitiveLiteral {
+  readonly value: string;
+  readonly where: string;
+}
+
+/** A value in a Secret or a credential slot that is not treated as a secret, and why. */
+export interface SkippedValue {
+  readonly where: string;
+  readonly why: 'shorter than 4 characters' | 'a Secret value under a key that names no credential';
+}
 
 interface EnvVar {
   name: string;
   value?: string;
+}
+
+/**
+ * Every secret in these objects (any YAML documents, not only valid manifests): each credential
+ * of a Secret's `data` (as written and decoded) and `stringData` (see CREDENTIAL_KEY); literal
+ * values of env vars and of mapping keys whose names say they hold credentials; credentials
+ * written inline in any string. What is left out is listed in `skipped`, with why.
+ */
+export function sensitiveLiterals(
+  objects: readonly unknown[],
+  source: string,
+): { literals: SensitiveLiteral[]; skipped: SkippedValue[] } {
+  const literals: SensitiveLiteral[] = [];
+  const skipped: SkippedValue[] = [];
+  const add = (value: unknown, where: string, secretKey?: string) => {
+    if (typeof value !== 'string' || value.length === 0) return;
+    const located = `${where} in ${source}`;
+    if (value.length < MIN_SECRET_LENGTH) skipped.push({ where: located, why: 'shorter than 4 characters' });
+    else if (secretKey !== undefined && !CREDENTIAL_KEY.test(secretKey) && value.length < LONG_SECRET_VALUE)
+      skipped.push({ where: located, why: 'a Secret value under a key that names no credential' });
+    else literals.push({ value, where: located });
+  };
+  for (const object of objects) {
+    if (!isMapping(object)) continue;
+    const metadata = isMapping(object.metadata) ? object.metadata : {};
+    const name = `${String(object.kind ?? 'object')} ${String(metadata.name ?? '(unnamed)')}`;
+    if (object.kind === 'Secret') {
+      for (const [key, value] of Object.entries(isMapping(object.data) ? object.data : {})) {
+        if (typeof value !== 'string') continue;
+        const decoded = Buffer.from(value, 'base64').toString('utf8');
+        // Whether a value is a credential is decided on the decoded value; its encoding goes with it.
+        if (CREDENTIAL_KEY.test(key) || decoded.length >= LONG_SECRET_VALUE) add(value, `${name} data.${key}`);
+        add(decoded, `${name} data.${key} (decoded)`, key);
+      }
+      for (const [key, value] of Object.entries(isMapping(object.stringData) ? object.stringData : {}))
+        add(value, `${name} stringData.${key}`, key);
+    }
+    walk(object, '', (path, key, value, parent) => {
+      if (typeof value !== 'string') return;
+      if (object.kind === 'Secret' && /^\.(data|stringData)\./.test(path)) return;
+      if (key === 'value' && typeof parent.name === 'string' && CREDENTIAL_NAME.test(parent.name))
+        add(value, `${name} env ${parent.name}`);
+      else if (CREDENTIAL_NAME.test(key) && !REFERENCE_KEY.test(key)) add(value, `${name} ${path.slice(1)}`);
+      for (const pattern of INLINE_CREDENTIALS)
+        for (const match of value.matchAll(pattern)) add(match[1], `${name} ${path.slice(1)} (inline)`);
+    });
+  }
+  return { literals, skipped };
+}
+
+/** Credentials written inline in a text file (a script, a SQL file, a config file in fixtures/). */
+export function inlineCredentials(text: string, source: string): SensitiveLiteral[] {
+  const literals: SensitiveLiteral[] = [];
+  for (const pattern of INLINE_CREDENTIALS)
+    for (const match of text.matchAll(pattern))
+      if ((match[1] ?? '').length >= MIN_SECRET_LENGTH)
+        literals.push({ value: match[1] as string, where: `inline credential in ${source}` });
+  return literals;
 }
 
 export class Redactor {
@@ -18,20 +112,11 @@ export class Redactor {
 
   /** Remembers every sensitive value in these objects. */
   learn(objects: readonly KubeObject[]): this {
-    for (const object of objects) {
-      if (object.kind === 'Secret') {
-        for (const value of Object.values((object.data ?? {}) as Record<string, string>)) {
-          this.remember(value);
-          this.remember(Buffer.from(value, 'base64').toString('utf8'));
-        }
-        for (const value of Object.values((object.stringData ?? {}) as Record<string, string>)) this.remember(value);
-      }
-      for (const env of envVars(object)) if (SENSITIVE_ENV_NAME.test(env.name) && env.value) this.remember(env.value);
-    }
+    for (const { value } of sensitiveLiterals(objects, 'fixture').literals) this.values.add(value);
     return this;
   }
 
-  /** Copies of the objects with Secret values and sensitive env literals replaced. */
+  /** Copies of the objects with Secret values replaced and every remembered value scrubbed from every string. */
   redactObjects(objects: readonly KubeObject[]): KubeObject[] {
     const copies = structuredClone([...objects]);
     for (const object of copies) {
@@ -42,9 +127,14 @@ export class Redactor {
         }
       }
       for (const env of envVars(object))
-        if (SENSITIVE_ENV_NAME.test(env.name) && env.value !== undefined) env.value = REDACTED;
+        if (CREDENTIAL_NAME.test(env.name) && env.value !== undefined) env.value = REDACTED;
     }
-    return copies;
+    return copies.map((object) => scrubStrings(object, (text) => this.scrub(text)) as KubeObject);
+  }
+
+  /** Whether there is anything to scrub. */
+  get empty(): boolean {
+    return this.values.size === 0;
   }
 
   /** The text with every remembered value replaced. */
@@ -54,11 +144,36 @@ export class Redactor {
       scrubbed = scrubbed.split(value).join(REDACTED);
     return scrubbed;
   }
+}
 
-  private remember(value: string) {
-    // Very short values ("1", "on") would shred every log; they are not meaningful secrets either.
-    if (value.length >= 4) this.values.add(value);
-  }
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Calls `visit` for every value under `value`, with its path (`.spec.template...`), its key and the mapping holding it. */
+function walk(
+  value: unknown,
+  path: string,
+  visit: (path: string, key: string, value: unknown, parent: Record<string, unknown>) => void,
+): void {
+  if (Array.isArray(value))
+    value.forEach((item, index) => {
+      visit(`${path}[${index}]`, String(index), item, {});
+      walk(item, `${path}[${index}]`, visit);
+    });
+  else if (isMapping(value))
+    for (const [key, child] of Object.entries(value)) {
+      visit(`${path}.${key}`, key, child, value);
+      walk(child, `${path}.${key}`, visit);
+    }
+}
+
+function scrubStrings(value: unknown, scrub: (text: string) => string): unknown {
+  if (typeof value === 'string') return scrub(value);
+  if (Array.isArray(value)) return value.map((item) => scrubStrings(item, scrub));
+  if (isMapping(value))
+    return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, scrubStrings(child, scrub)]));
+  return value;
 }
 
 function envVars(object: KubeObject): EnvVar[] {

@@ -152,8 +152,10 @@ export class TimelineRecorder {
   }
 
   private push(resource: WatchedResource, type: RecordType, object: RawObject) {
+    const receivedAt = this.now();
+    const managedAt = latestManagedTime(object);
     if (object.metadata) delete object.metadata.managedFields;
-    this.records.push({ seq: this.seq++, resource, type, receivedAt: this.now(), object });
+    this.records.push({ seq: this.seq++, resource, type, receivedAt, ...(managedAt ? { managedAt } : {}), object });
     const uid = object.metadata?.uid;
     if (!uid) return;
     const alive = this.aliveOf(resource);
@@ -238,6 +240,13 @@ export class TimelineRecorder {
       if (!announced) opened.resolve();
     }
   }
+}
+
+/** The newest `time` of the object's managedFields entries: when a manager last changed it (second resolution). */
+function latestManagedTime(object: RawObject): string | undefined {
+  const entries = (object.metadata?.managedFields ?? []) as Array<{ time?: string }>;
+  const times = entries.map((entry) => entry.time).filter((time): time is string => Boolean(time));
+  return times.sort((a, b) => Date.parse(a) - Date.parse(b)).at(-1);
 }
 
 /** What verdicts are built from; Events only illustrate. */

@@ -26,6 +26,12 @@ export interface WatchRecord {
   readonly type: RecordType;
   /** Milliseconds since the epoch on this machine's clock when the record arrived. */
   readonly receivedAt: number;
+  /**
+   * The newest managedFields time of the state as it arrived (the API server's clock, whole
+   * seconds): when a manager last changed the object. Kept for the benchmark's event latency,
+   * as a lower bound of the write's time; managedFields themselves are dropped.
+   */
+  readonly managedAt?: string;
   /** The object as JSON, without metadata.managedFields. */
   readonly object: RawObject;
 }

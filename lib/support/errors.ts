@@ -29,3 +29,15 @@ export function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split('\n')[0] ?? message).trim();
 }
+
+/** The exit code of a run stopped by Ctrl-C (SIGINT) or SIGTERM, as shells report it for SIGINT. */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+/** A run stopped by a signal, after undoing what the interrupted step had made. */
+export class InterruptedError extends Error {
+  readonly exitCode = INTERRUPTED_EXIT_CODE;
+  constructor(what: string) {
+    super(`interrupted ${what}`);
+    this.name = 'InterruptedError';
+  }
+}

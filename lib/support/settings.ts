@@ -203,6 +203,10 @@ export const HANDOVER_ENV = {
   runId: 'STS_CONFORMANCE_RUN_ID',
   /** 1 when `npm run repro` runs the scenario: the harness prints the kubectl transcript live and keeps the namespaces. */
   repro: 'STS_CONFORMANCE_REPRO',
+  /** 1: this vitest process runs the disruptive scenarios (suites/disruptive), one at a time. */
+  disruptive: 'STS_CONFORMANCE_DISRUPTIVE',
+  /** 1 (set by `npm run bench:e2e`): run a latency probe beside the scenarios, into <out>/latency-probe.json. */
+  latencyProbe: 'STS_LATENCY_PROBE',
 } as const;
 
 /** The one Kubernetes version of a cluster to create or check; several are for `cluster:prepare` only. */

@@ -68,19 +68,35 @@ export interface WaitOptions {
   readonly shell?: string;
 }
 
+/** One named wait (`wait`) or observation window (`hold`), as it happened. */
+export interface WaitSpan {
+  readonly kind: 'wait' | 'hold';
+  readonly condition: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
 /**
  * Milliseconds this process has spent in named waits and observation windows: the time a run
- * spends waiting for the cluster, as opposed to doing its own work.
+ * spends waiting for the cluster, as opposed to doing its own work; and each of them (`spans`),
+ * from which the benchmark tells waiting for the cluster from waiting on purpose.
  */
-export const waitClock = { totalMs: 0 };
+export const waitClock = { totalMs: 0, spans: [] as WaitSpan[] };
 
 /** Runs `body` with its start time and adds its whole duration, failed or not, to waitClock. */
-async function countedAsWaiting<T>(body: (started: number) => Promise<T>): Promise<T> {
+async function countedAsWaiting<T>(
+  kind: WaitSpan['kind'],
+  condition: string,
+  body: (started: number) => Promise<T>,
+): Promise<T> {
   const started = Date.now();
   try {
     return await body(started);
   } finally {
-    waitClock.totalMs += Date.now() - started;
+    const ended = Date.now();
+    waitClock.totalMs += ended - started;
+    waitClock.spans.push({ kind, condition, startedAt: started, endedAt: ended });
   }
 }
 
@@ -90,7 +106,7 @@ export function waitFor<T>(condition: string, check: Check<T>, options: WaitOpti
     transcriptComment(
       `wait until ${condition} (up to ${formatDuration(options.timeoutMs / 1000)}; watch with kubectl get pods,pvc -w)`,
     );
-  return countedAsWaiting((started) => poll(condition, check, options, started));
+  return countedAsWaiting('wait', condition, (started) => poll(condition, check, options, started));
 }
 
 async function poll<T>(condition: string, check: Check<T>, options: WaitOptions, started: number): Promise<T> {
@@ -162,7 +178,9 @@ export function holdsFor(
   intervalMs = 500,
 ): Promise<void> {
   transcriptComment(`for ${formatDuration(durationMs / 1000)}, check that ${condition}`);
-  return countedAsWaiting((started) => keepChecking(condition, durationMs, check, intervalMs, started));
+  return countedAsWaiting('hold', condition, (started) =>
+    keepChecking(condition, durationMs, check, intervalMs, started),
+  );
 }
 
 async function keepChecking(

@@ -136,7 +136,11 @@ export class Pipeline {
   }
 
   private async resolveOnce<R>(step: Step<R>): Promise<StepOutput<R>> {
-    await Promise.all(step.needs.map((need) => this.resolve(need)));
+    // Every need settles before this step reports a failure: a sibling that is still being
+    // stopped has not yet removed its partial output, and nothing half-built may outlive the run.
+    const needs = await Promise.allSettled(step.needs.map((need) => this.resolve(need)));
+    const failed = needs.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const use = this.useFor(step);
     const key = stepKey(step, use);
     const dir = join(this.options.cache.artifacts, step.name, key);
@@ -268,8 +272,13 @@ export class Pipeline {
       return { name: step.name, key, dir, result, cached: false, seconds };
     } catch (error) {
       const seconds = (Date.now() - started) / 1000;
-      log(`# FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      // The partial output goes first: on a full disk even the log line below cannot be written.
       await rm(partial, { recursive: true, force: true });
+      try {
+        log(`# FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      } catch {
+        // The failure is reported below all the same.
+      }
       const failure = new StepFailedError(step.name, error, logFile, seconds);
       this.options.reporter.failed(failure);
       throw failure;

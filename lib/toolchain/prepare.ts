@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import { UsageError } from '../support/errors.js';
 import { formatBytes, formatDuration } from '../support/format.js';
 import { cacheLayout, type CacheLayout } from './cache.js';
+import { diskFullExplanation, freeBytes } from './disk.js';
 import { prepareHost, type HostFacts } from './host.js';
 import {
   isIntermediateImage,
@@ -155,7 +156,10 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
   const failures = settled
     .filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
     .map((outcome) => outcome.reason as unknown);
-  if (failures.length > 0) throw failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
+  if (failures.length > 0) {
+    const failure = failures.find((error) => !String(error).includes('interrupted')) ?? failures[0];
+    throw diskFullExplanation(failure, cache.root, await freeBytes(cache.root)) ?? failure;
+  }
   const outputs = settled.map((outcome) => (outcome as PromiseFulfilledResult<StepOutput<unknown>>).value);
   const kind = outputs[0] as StepOutput<{ binaries: readonly string[] }>;
   const workloads = outputs[1] as StepOutput<WorkloadImagesResult>;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { ClusterHandle } from '../kube/cluster-handle.js';
-import { readManifests, type KubeObject } from '../kube/manifests.js';
+import { InvalidFixtureError, readManifests, type KubeObject } from '../kube/manifests.js';
 import { applyTransforms, storageClass, useLocalImages, type Transform } from './transforms.js';
 
 const FIXTURES_DIR = fileURLToPath(new URL('../../fixtures/', import.meta.url));
@@ -32,9 +32,13 @@ export async function loadFixture(
   const source = `fixtures/${relativePath}`;
   const original = await readManifests(`${FIXTURES_DIR}${relativePath}`, source);
   const transforms = [...scenarioTransforms, ...clusterTransforms(cluster)];
-  return {
-    source,
-    objects: applyTransforms(original, transforms),
-    transforms: transforms.map((transform) => transform.name),
-  };
+  let objects: KubeObject[];
+  try {
+    objects = applyTransforms(original, transforms);
+  } catch (error) {
+    // A scenario's transform that finds nothing to change: the fixture is not what the scenario expects.
+    const holds = original.map((object) => `${object.apiVersion} ${object.kind} ${object.metadata.name}`).join(', ');
+    throw new InvalidFixtureError(source, `${(error as Error).message} (it holds ${holds})`);
+  }
+  return { source, objects, transforms: transforms.map((transform) => transform.name) };
 }

@@ -137,3 +137,12 @@ describe('transforms of the web fixture', () => {
     expect(() => applyTransforms(webFixture, [without('Service', 'nope')])).toThrow(/needs Service nope/);
   });
 });
+
+describe('applyTransforms on a fixture that is not what the scenario expects', () => {
+  it('names the transform that found nothing to change', () => {
+    const service = parseManifests('apiVersion: v1\nkind: Service\nmetadata: {name: web}\n', 'f.yaml');
+    expect(() => applyTransforms(service, [replicas(2)])).toThrow(
+      'transform "replicas 2": transform needs a StatefulSet, and the manifest has none',
+    );
+  });
+});

@@ -14,7 +14,13 @@ export interface Transform {
 
 export function applyTransforms(objects: readonly KubeObject[], transforms: readonly Transform[]): KubeObject[] {
   return transforms.reduce<KubeObject[]>(
-    (current, transform) => transform.apply(current),
+    (current, transform) => {
+      try {
+        return transform.apply(current);
+      } catch (error) {
+        throw new Error(`transform "${transform.name}": ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
     structuredClone([...objects]),
   );
 }

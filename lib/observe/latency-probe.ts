@@ -1,0 +1,63 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { call } from '../kube/client.js';
+import type { OwnedNamespace } from '../kube/namespace.js';
+import type { ProbeWrite } from './latency.js';
+import { kubeSource, TimelineRecorder } from './recorder.js';
+
+/**
+ * The benchmark's clock of resourceVersions (see latency.ts): writes a small Event into its own
+ * namespace every `intervalMs`, notes when each request left and its answer came back with the
+ * write's resourceVersion, and records the namespace's Events with the suite's own recorder, so
+ * its writes also measure the recorder's latency directly. Events, because nothing reacts to
+ * them: the probe does not disturb the scenarios it runs beside.
+ */
+export interface LatencyProbe {
+  /** Stops writing and recording; the writes, each with the moment the recorder received it. */
+  stop(): Promise<ProbeWrite[]>;
+}
+
+export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 100): Promise<LatencyProbe> {
+  const recorder = await TimelineRecorder.startWith(namespace.name, (resource) => kubeSource(namespace, resource), {
+    resources: ['events'],
+  });
+  const writes: Array<Omit<ProbeWrite, 'receivedAt'>> = [];
+  const stopping = new AbortController();
+  const writer = (async () => {
+    for (let index = 0; !stopping.signal.aborted; index++) {
+      const sentAt = Date.now();
+      const event = await call(
+        `create probe Event ${index} in ${namespace.name}`,
+        () =>
+          namespace.kube.core.createNamespacedEvent({
+            namespace: namespace.name,
+            body: {
+              metadata: { name: `latency-probe-${index}` },
+              involvedObject: { apiVersion: 'v1', kind: 'Namespace', name: namespace.name },
+              reason: 'LatencyProbe',
+              message: `write ${index}`,
+              type: 'Normal',
+              source: { component: 'sts-conformance-bench' },
+            },
+          }),
+        { retry: false },
+      ).catch(() => undefined);
+      const respondedAt = Date.now();
+      const rv = Number(event?.metadata?.resourceVersion);
+      if (Number.isFinite(rv) && rv > 0) writes.push({ rv, sentAt, respondedAt });
+      await delay(Math.max(0, intervalMs - (respondedAt - sentAt)), undefined, { signal: stopping.signal }).catch(
+        () => undefined,
+      );
+    }
+  })();
+  return {
+    async stop() {
+      stopping.abort();
+      await writer;
+      const recording = await recorder.stop();
+      const received = new Map<number, number>();
+      for (const record of recording.records)
+        if (record.type === 'ADDED') received.set(Number(record.object.metadata?.resourceVersion), record.receivedAt);
+      return writes.map((write) => ({ ...write, receivedAt: received.get(write.rv) }));
+    },
+  };
+}
