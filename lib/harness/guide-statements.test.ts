@@ -5,7 +5,7 @@ import { orderedCreation } from '../invariants/ordering.js';
 import { assertHolds, type Verdict } from '../invariants/verdict.js';
 import { SyntheticHistory } from '../observe/synthetic.js';
 import { buildTimeline, WHOLE_TIMELINE } from '../observe/timeline.js';
-import { GuideStatements, placementNote } from './guide-statements.js';
+import { GuideStatements, placement } from './guide-statements.js';
 import type { Scenario } from './scenario.js';
 
 /** The statements of the ledger the ordered-creation scenario decides from this very judge. */
@@ -75,12 +75,31 @@ describe('the ledger decides from what was recorded (its negative control)', () 
   });
 });
 
-describe('placementNote', () => {
+describe('placement', () => {
   it('says whether a recreated pod moved between nodes', () => {
     const history = new SyntheticHistory().bringUp(0).bringUp(1).remove(1).bringUp(1);
-    expect(placementNote(buildTimeline(history.recording(), 'web'), 'web-1')).toBe(
-      'web-1 was recreated on the same node (node-1): a move to another node was not exercised',
-    );
-    expect(placementNote(buildTimeline(history.recording(), 'web'), 'web-0')).toBe('web-0 was not seen recreated');
+    expect(placement(buildTimeline(history.recording(), 'web'), 'web-1')).toEqual({
+      moved: false,
+      note: 'web-1 was recreated on the same node (node-1): a move to another node was not exercised',
+    });
+    expect(placement(buildTimeline(history.recording(), 'web'), 'web-0')).toEqual({
+      note: 'web-0 was not seen recreated',
+    });
+  });
+});
+
+describe('GuideStatements', () => {
+  it('not run here only when every verdict held: a violation decides does-not-hold first', async () => {
+    const { scenario, decisions } = recordingScenario();
+    const guides = new GuideStatements(scenario, { acrossNodes: ['complete-guide/dns-stable-between-nodes'] });
+    await expect(guides.notRunHere('acrossNodes', { observed: 'o', qualifier: 'q' })).rejects.toThrow(/not every/);
+    const history = new SyntheticHistory().bringUp(0).bringUp(2).bringUp(1);
+    const violated = orderedCreation(buildTimeline(history.recording(), 'web'), {
+      window: WHOLE_TIMELINE,
+      ordinals: [0, 1, 2],
+    });
+    await expect(guides.expectHolds(violated, 'acrossNodes')).rejects.toThrow(/violated/);
+    await guides.notRunHere('acrossNodes', { observed: 'o', qualifier: 'one node' });
+    expect(decisions.map((decision) => decision.verdict)).toEqual(['does-not-hold']);
   });
 });

@@ -43,6 +43,20 @@ export class GuideStatements<Group extends string> {
       await this.scenario.decide({ claim, verdict: fact.holds ? 'holds' : 'does-not-hold', observed: fact.observed });
   }
 
+  /**
+   * Every verdict of the group held, but what its statements are about was not exercised on this
+   * cluster (a move between nodes on a one-node cluster): "not-run-here", saying why and what was
+   * seen. A violation still decides them does-not-hold (expectHolds).
+   */
+  async notRunHere(group: Group, why: { observed: string; qualifier: string }): Promise<void> {
+    if (this.decided.has(group)) return;
+    const verdicts = this.verdicts.get(group) ?? [];
+    if (verdicts.length === 0 || verdicts.some((verdict) => verdict.outcome !== 'holds'))
+      throw new Error(`guide statements "${group}": not every verdict held, so they are not "not run here"`);
+    this.decided.add(group);
+    for (const claim of this.groups[group]) await this.scenario.decide({ claim, verdict: 'not-run-here', ...why });
+  }
+
   /** Decides the named groups from every verdict they were given, with what the cluster did when all held. */
   async decide(observed: Partial<Readonly<Record<Group, string>>>): Promise<void> {
     for (const [group, holds] of Object.entries(observed) as Array<[Group, string]>)
@@ -61,13 +75,17 @@ export class GuideStatements<Group extends string> {
 }
 
 /**
- * Where each incarnation of a pod ran, in words, for statements about pods "rescheduled to
- * different nodes": a recreation on the same node proves the identity survived, not the move.
+ * Where each incarnation of a pod ran, for statements about pods "rescheduled to different nodes":
+ * a recreation on the same node proves the identity survived, not the move. `moved` is undefined
+ * when the pod was not seen recreated.
  */
-export function placementNote(timeline: Timeline, pod: string): string {
+export function placement(timeline: Timeline, pod: string): { moved?: boolean; note: string } {
   const nodes = timeline.pods.filter((life) => life.pod === pod).map((life) => life.node ?? 'an unknown node');
-  if (nodes.length < 2) return `${pod} was not seen recreated`;
+  if (nodes.length < 2) return { note: `${pod} was not seen recreated` };
   return new Set(nodes).size === 1
-    ? `${pod} was recreated on the same node (${nodes[0]}): a move to another node was not exercised`
-    : `${pod} ran on ${nodes.join(', then ')}`;
+    ? {
+        moved: false,
+        note: `${pod} was recreated on the same node (${nodes[0]}): a move to another node was not exercised`,
+      }
+    : { moved: true, note: `${pod} ran on ${nodes.join(', then ')}` };
 }
