@@ -16,6 +16,7 @@ import { join, relative, resolve } from 'node:path';
 import { slug } from '../lib/kube/namespace.js';
 import { decidersOf, findClaim, loadLedger, splitDecider, type Claim, type GuideLedger } from '../lib/claims/ledger.js';
 import { writeReproBundle } from '../lib/claims/bundle.js';
+import { ledgerRows, rowVerdict } from '../lib/claims/render.js';
 import { readDecisions } from '../lib/harness/decisions.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { TRANSCRIPTS_DIR, type SavedTranscript } from '../lib/harness/transcripts.js';
@@ -143,6 +144,9 @@ runMain(async () => {
         `observed: ${decision.verdict}: ${decision.observed}${decision.qualifier ? ` (${decision.qualifier})` : ''}${target.tests.length > 1 ? ` [${splitDecider(decision.test).test}]` : ''}`,
       );
     if (decisions.length === 0) console.log('observed: no decision (the run did not get that far; see above)');
+    // A statement with parts has a verdict only once every part was decided.
+    const [row] = ledgerRows([{ ...target.claim.guide, claims: [target.claim.claim] }], decisions);
+    if (row && decisions.length > 0) console.log(`the statement: ${rowVerdict(row)}`);
   }
   return exitCode;
 });
