@@ -19,8 +19,14 @@ import { verdict, type Verdict } from '../invariants/verdict.js';
 import { discoverScenarios } from '../harness/scenarios.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const readRepoFile = (path: string) =>
-  existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : undefined;
+// Read once: many statements name the same test file, and the machine running npm test may be busy.
+const repoFiles = new Map<string, string | undefined>();
+const readRepoFile = (path: string) => {
+  if (!repoFiles.has(path))
+    repoFiles.set(path, existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : undefined);
+  return repoFiles.get(path);
+};
+const LEDGER = loadLedger();
 
 const guide = [
   '# A guide',
@@ -41,17 +47,16 @@ const ledger = [
 
 describe('the claims ledger', () => {
   it('every quote in fixtures/claims is at its line of its guide, and ids are unique', () => {
-    const problems = ledgerProblems(loadLedger(), (file) => readFileSync(join(guidesDir(), file), 'utf8'));
+    const problems = ledgerProblems(LEDGER, (file) => readFileSync(join(guidesDir(), file), 'utf8'));
     expect(problems).toEqual([]);
   });
 
   it('every decidedBy names a test written in a file of the repository, so npm run repro can replay it', () => {
-    expect(deciderProblems(loadLedger(), readRepoFile)).toEqual([]);
+    expect(deciderProblems(LEDGER, readRepoFile)).toEqual([]);
   });
 
   it('every statement a scenario names in its source lists that scenario file among its deciders', () => {
-    const ledger = loadLedger();
-    const ids = new Map(ledger.flatMap((guide) => guide.claims.map((claim) => [claim.id, claim] as const)));
+    const ids = new Map(LEDGER.flatMap((guide) => guide.claims.map((claim) => [claim.id, claim] as const)));
     const problems: string[] = [];
     for (const path of discoverScenarios(resolve(ROOT, 'suites')).values()) {
       const file = relative(ROOT, path);

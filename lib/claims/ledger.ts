@@ -105,26 +105,42 @@ const QUOTE_LINES = 5;
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-/**
- * Where a quote is in its guide: offsets in the guide's text with whitespace runs squashed, so
- * that overlapping quotes can be found. The quote must start on its line and end within
- * QUOTE_LINES lines of it; undefined if it does not.
- */
-function quoteSpan(lines: readonly string[], claim: Claim): { start: number; end: number } | undefined {
+/** A guide's text with whitespace runs squashed, and where each of its lines starts in it. */
+interface SquashedGuide {
+  readonly text: string;
+  readonly starts: readonly number[];
+  readonly lengths: readonly number[];
+}
+
+function squashGuide(lines: readonly string[]): SquashedGuide {
   let text = '';
   const starts: number[] = [];
+  const lengths: number[] = [];
   for (const line of lines) {
     const squashed = squash(line);
     if (squashed && text) text += ' ';
     starts.push(text.length);
+    lengths.push(squashed.length);
     text += squashed;
   }
+  return { text, starts, lengths };
+}
+
+/**
+ * Where a quote is in its guide (offsets in the squashed text, so that overlapping quotes can be
+ * found): it must start on its line and end within QUOTE_LINES lines of it; undefined if not.
+ */
+function quoteSpan(guide: SquashedGuide, claim: Claim): { start: number; end: number } | undefined {
   const first = claim.line - 1;
-  if (first < 0 || first >= lines.length) return undefined;
+  if (first < 0 || first >= guide.starts.length) return undefined;
   const quote = squash(claim.quote);
-  const lineEnd = starts[first]! + squash(lines[first]!).length;
-  const windowEnd = first + QUOTE_LINES < starts.length ? starts[first + QUOTE_LINES]! : text.length;
-  for (let at = text.indexOf(quote, starts[first]); at >= 0 && at < lineEnd; at = text.indexOf(quote, at + 1)) {
+  const lineEnd = guide.starts[first]! + guide.lengths[first]!;
+  const windowEnd = guide.starts[first + QUOTE_LINES] ?? guide.text.length;
+  for (
+    let at = guide.text.indexOf(quote, guide.starts[first]);
+    at >= 0 && at < lineEnd;
+    at = guide.text.indexOf(quote, at + 1)
+  ) {
     if (at + quote.length <= windowEnd) return { start: at, end: at + quote.length };
   }
   return undefined;
@@ -139,9 +155,9 @@ export function ledgerProblems(ledger: readonly GuideLedger[], readGuide: (file:
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const guide of ledger) {
-    let lines: string[];
+    let text: SquashedGuide;
     try {
-      lines = readGuide(guide.guide).split('\n');
+      text = squashGuide(readGuide(guide.guide).split('\n'));
     } catch (error) {
       problems.push(`${guide.guide}: cannot read the guide (${(error as Error).message})`);
       continue;
@@ -150,7 +166,7 @@ export function ledgerProblems(ledger: readonly GuideLedger[], readGuide: (file:
     for (const claim of guide.claims) {
       if (seen.has(claim.id)) problems.push(`${claim.id}: duplicate id`);
       seen.add(claim.id);
-      const span = quoteSpan(lines, claim);
+      const span = quoteSpan(text, claim);
       if (!span) problems.push(`${claim.id}: "${claim.quote}" is not at ${guide.guide}:${claim.line}`);
       else spans.push({ claim, ...span });
       if (claim.nature === 'advice' && claim.decidedBy)
