@@ -13,8 +13,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { findClaim, loadLedger, type Claim, type GuideLedger } from '../lib/claims/ledger.js';
+import { slug } from '../lib/kube/namespace.js';
+import { decidersOf, findClaim, loadLedger, splitDecider, type Claim, type GuideLedger } from '../lib/claims/ledger.js';
 import { writeReproBundle } from '../lib/claims/bundle.js';
+import { ledgerRows, rowVerdict } from '../lib/claims/render.js';
 import { readDecisions } from '../lib/harness/decisions.js';
 import { discoverScenarios } from '../lib/harness/scenarios.js';
 import { TRANSCRIPTS_DIR, type SavedTranscript } from '../lib/harness/transcripts.js';
@@ -25,10 +27,11 @@ import { parseFlags, runMain } from './cli.js';
 const USAGE =
   'usage: npm run repro -- <claim id | scenario | test name> [--print DIR] [--cluster-name NAME] [--kubeconfig PATH] [--out DIR]';
 
-/** What to run: a scenario file, optionally one test of it, and the statement it decides. */
+/** What to run: scenario files, optionally one test of each, and the statement they decide. */
 interface Target {
-  readonly scenario: string;
-  readonly test?: string;
+  readonly scenarios: readonly string[];
+  /** The tests to run (all of the scenario files if empty). */
+  readonly tests: readonly string[];
   readonly claim?: { guide: GuideLedger; claim: Claim };
 }
 
@@ -36,21 +39,29 @@ function resolveTarget(what: string, scenarios: Map<string, string>): Target {
   const ledger = loadLedger();
   const claim = findClaim(ledger, what);
   if (claim) {
-    const decidedBy = claim.claim.decidedBy;
-    if (!decidedBy)
+    const deciders = decidersOf(claim.claim);
+    if (deciders.length === 0)
       throw new ActionableError(
         `${what} (${claim.guide.guide}:${claim.claim.line}) is ${claim.claim.nature === 'advice' ? 'advice, which no run decides' : 'not decided by any test yet'}`,
         'pick a claim with decidedBy in fixtures/claims/',
       );
-    const [file, test] = decidedBy.split(' > ');
-    const scenario = [...scenarios].find(([, path]) => path.endsWith(file ?? ''))?.[0];
-    if (!scenario)
-      throw new ActionableError(`${what} is decided by ${file}, which is not a scenario file`, 'fix its decidedBy');
-    return { scenario, test, claim };
+    // A statement with parts is decided by several tests: all of them run, one after the other.
+    const parts = deciders.map((decider) => {
+      const { file, test } = splitDecider(decider);
+      const scenario = [...scenarios].find(([, path]) => path.endsWith(file))?.[0];
+      if (!scenario)
+        throw new ActionableError(`${what} is decided by ${file}, which is not a scenario file`, 'fix its decidedBy');
+      return { scenario, test };
+    });
+    return {
+      scenarios: [...new Set(parts.map((part) => part.scenario))],
+      tests: parts.map((part) => part.test),
+      claim,
+    };
   }
-  if (scenarios.has(what)) return { scenario: what };
+  if (scenarios.has(what)) return { scenarios: [what], tests: [] };
   const byTest = [...scenarios].filter(([, path]) => readFileSync(path, 'utf8').includes(what));
-  if (byTest.length === 1) return { scenario: byTest[0]![0], test: what };
+  if (byTest.length === 1) return { scenarios: [byTest[0]![0]], tests: [what] };
   throw new UsageError(
     byTest.length > 1
       ? `"${what}" is in several scenarios: ${byTest.map(([name]) => name).join(', ')}`
@@ -84,15 +95,19 @@ runMain(async () => {
   const outDir = resolve(settings.out);
 
   if (typeof flags.print === 'string') {
-    if (!target.test) throw new UsageError('--print needs one test: a claim id or a test name', USAGE);
-    const saved = findTranscript(outDir, target.test);
-    if (!saved)
-      throw new ActionableError(
-        `no transcript of "${target.test}" in ${relative(process.cwd(), outDir)}`,
-        `run it first: npm run repro -- ${positionals[0]} (or npm run e2e -- ${target.scenario})`,
-      );
-    const written = await writeReproBundle(resolve(flags.print), saved, target.claim);
-    console.log(`bundle: ${relative(process.cwd(), written)} (run repro.sh with kubectl pointed at your cluster)`);
+    if (target.tests.length === 0) throw new UsageError('--print needs one test: a claim id or a test name', USAGE);
+    for (const test of target.tests) {
+      const saved = findTranscript(outDir, test);
+      if (!saved)
+        throw new ActionableError(
+          `no transcript of "${test}" in ${relative(process.cwd(), outDir)}`,
+          `run it first: npm run repro -- ${positionals[0]} (or npm run e2e -- ${target.scenarios.join(' ')})`,
+        );
+      // One bundle per deciding test; a statement with parts gets one directory per part.
+      const dir = target.tests.length === 1 ? resolve(flags.print) : join(resolve(flags.print), slug(test, 60));
+      const written = await writeReproBundle(dir, saved, target.claim);
+      console.log(`bundle: ${relative(process.cwd(), written)} (run repro.sh with kubectl pointed at your cluster)`);
+    }
     return 0;
   }
 
@@ -104,8 +119,8 @@ runMain(async () => {
     );
   const args = [
     resolve('scripts', 'e2e.ts'),
-    target.scenario,
-    ...(target.test ? ['--test', escapeRegExp(target.test)] : []),
+    ...target.scenarios,
+    ...(target.tests.length > 0 ? ['--test', target.tests.map(escapeRegExp).join('|')] : []),
     ...(settings.kubeconfig
       ? ['--kubeconfig', settings.kubeconfig]
       : ['--cluster-name', clusterName, '--keep-cluster']),
@@ -126,9 +141,12 @@ runMain(async () => {
     console.log(`\nthe guide (${target.claim.guide.guide}:${target.claim.claim.line}): "${target.claim.claim.quote}"`);
     for (const decision of decisions)
       console.log(
-        `observed: ${decision.verdict}: ${decision.observed}${decision.qualifier ? ` (${decision.qualifier})` : ''}`,
+        `observed: ${decision.verdict}: ${decision.observed}${decision.qualifier ? ` (${decision.qualifier})` : ''}${target.tests.length > 1 ? ` [${splitDecider(decision.test).test}]` : ''}`,
       );
     if (decisions.length === 0) console.log('observed: no decision (the run did not get that far; see above)');
+    // A statement with parts has a verdict only once every part was decided.
+    const [row] = ledgerRows([{ ...target.claim.guide, claims: [target.claim.claim] }], decisions);
+    if (row && decisions.length > 0) console.log(`the statement: ${rowVerdict(row)}`);
   }
   return exitCode;
 });

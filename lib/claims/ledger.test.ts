@@ -1,9 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkDecision, decisionFromVerdict, guidesDir, ledgerProblems, loadLedger } from './ledger.js';
+import {
+  checkDecision,
+  decidersOf,
+  deciderProblems,
+  decisionFromVerdict,
+  decisionFromVerdicts,
+  guidesDir,
+  ledgerProblems,
+  loadLedger,
+  splitDecider,
+  type GuideLedger,
+} from './ledger.js';
 import { ledgerCounts, ledgerRows, renderLedgerMarkdown, rowVerdict } from './render.js';
-import type { Verdict } from '../invariants/verdict.js';
+import { verdict, type Verdict } from '../invariants/verdict.js';
+import { discoverScenarios } from '../harness/scenarios.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Read once: many statements name the same test file, and the machine running npm test may be busy.
+const repoFiles = new Map<string, string | undefined>();
+const readRepoFile = (path: string) => {
+  if (!repoFiles.has(path))
+    repoFiles.set(path, existsSync(join(ROOT, path)) ? readFileSync(join(ROOT, path), 'utf8') : undefined);
+  return repoFiles.get(path);
+};
+const LEDGER = loadLedger();
 
 const guide = [
   '# A guide',
@@ -24,7 +47,25 @@ const ledger = [
 
 describe('the claims ledger', () => {
   it('every quote in fixtures/claims is at its line of its guide, and ids are unique', () => {
-    const problems = ledgerProblems(loadLedger(), (file) => readFileSync(join(guidesDir(), file), 'utf8'));
+    const problems = ledgerProblems(LEDGER, (file) => readFileSync(join(guidesDir(), file), 'utf8'));
+    expect(problems).toEqual([]);
+  });
+
+  it('every decidedBy names a test written in a file of the repository, so npm run repro can replay it', () => {
+    expect(deciderProblems(LEDGER, readRepoFile)).toEqual([]);
+  });
+
+  it('every statement a scenario names in its source lists that scenario file among its deciders', () => {
+    const ids = new Map(LEDGER.flatMap((guide) => guide.claims.map((claim) => [claim.id, claim] as const)));
+    const problems: string[] = [];
+    for (const path of discoverScenarios(resolve(ROOT, 'suites')).values()) {
+      const file = relative(ROOT, path);
+      for (const [, id] of readFileSync(path, 'utf8').matchAll(/'([a-z0-9-]+\/[a-z0-9-]+)'/g)) {
+        const claim = ids.get(id!);
+        if (claim && !decidersOf(claim).some((decider) => splitDecider(decider).file === file))
+          problems.push(`${file} decides ${id}, whose decidedBy does not name it`);
+      }
+    }
     expect(problems).toEqual([]);
   });
 
@@ -33,6 +74,43 @@ describe('the claims ledger', () => {
     const moved = [{ ...ledger[0]!, claims: [{ ...ledger[0]!.claims[0]!, line: 4 }] }];
     expect(ledgerProblems(moved, () => guide)).toEqual([
       'g/order: "created in order, 0 then 1 then 2" is not at g.txt:4',
+    ]);
+  });
+
+  it('a quote must start on its line, not further down the lines it may wrap over', () => {
+    const later = [{ ...ledger[0]!, claims: [{ ...ledger[0]!.claims[0]!, line: 1 }] }];
+    expect(ledgerProblems(later, () => guide)).toEqual([
+      'g/order: "created in order, 0 then 1 then 2" is not at g.txt:1',
+    ]);
+  });
+
+  it('one passage listed twice (overlapping quotes of one guide) is a problem, neighbours on a line are not', () => {
+    const twice = [
+      {
+        ...ledger[0]!,
+        claims: [
+          ...ledger[0]!.claims,
+          { id: 'g/again', line: 3, quote: 'then 2, always.', nature: 'testable' as const },
+          { id: 'g/first-words', line: 2, quote: 'Pods are', nature: 'testable' as const },
+        ],
+      },
+    ];
+    expect(ledgerProblems(twice, () => guide)).toEqual([
+      'g/again: "then 2, always." (g.txt:3) overlaps g/order ("created in order, 0 then 1 then 2", line 2): one passage listed twice',
+    ]);
+  });
+
+  it('a decider must be a file of the repository and a test name written in it', () => {
+    const decided = (decidedBy: string | string[]): GuideLedger[] => [
+      { ...ledger[0]!, claims: [{ ...ledger[0]!.claims[0]!, decidedBy }] },
+    ];
+    const files = (path: string) => (path === 'suites/x.test.ts' ? "test('orders pods > by ordinal', ...)" : undefined);
+    expect(deciderProblems(decided('suites/x.test.ts > orders pods > by ordinal'), files)).toEqual([]);
+    expect(deciderProblems(decided(['suites/x.test.ts > orders pods', 'suites/y.test.ts > z']), files)).toEqual([
+      'g/order: decidedBy names suites/y.test.ts, which does not exist',
+    ]);
+    expect(deciderProblems(decided('suites/x.test.ts > reorders pods'), files)).toEqual([
+      'g/order: decidedBy names "reorders pods", which is no test name written in suites/x.test.ts',
     ]);
   });
 
@@ -47,6 +125,44 @@ describe('the claims ledger', () => {
     const inconclusive = { invariant: 'x', outcome: 'inconclusive', holds: false, violations: [], unobserved: ['gap'] };
     expect(() => decisionFromVerdict('g/order', inconclusive as unknown as Verdict, { holds: 'ok' })).toThrow(
       /inconclusive/,
+    );
+  });
+
+  it('several verdicts decide one statement: holds only if every one held, any violation decides does-not-hold', () => {
+    const held = verdict('storage reattachment', 'web-0', []);
+    const lost = verdict('storage reattachment', 'web-1', [{ kind: 'data-lost', message: 'web-1 reads nothing' }]);
+    expect(decisionFromVerdicts('g/order', [held, held], { holds: 'kept' })).toEqual({
+      claim: 'g/order',
+      verdict: 'holds',
+      observed: 'kept',
+    });
+    expect(decisionFromVerdicts('g/order', [held, lost], { holds: 'kept' })).toMatchObject({
+      verdict: 'does-not-hold',
+      observed: expect.stringContaining('[data-lost] web-1 reads nothing'),
+    });
+    expect(() => decisionFromVerdicts('g/order', [], { holds: 'kept' })).toThrow(/no verdict/);
+  });
+
+  it('a statement with parts decided by several tests has a verdict only when every part was decided', () => {
+    const parts = [
+      { ...ledger[0]!, claims: [{ ...ledger[0]!.claims[0]!, decidedBy: ['f > creation', 'f > deletion'] }] },
+    ];
+    const decision = (test: string, verdict: 'holds' | 'does-not-hold') => ({
+      claim: 'g/order',
+      verdict,
+      observed: test,
+      test,
+      runId: 'r',
+    });
+    const verdictOf = (...decisions: ReturnType<typeof decision>[]) => rowVerdict(ledgerRows(parts, decisions)[0]!);
+    expect(verdictOf(decision('f > creation', 'holds'))).toBe('no decision');
+    expect(verdictOf(decision('f > creation', 'holds'), decision('f > deletion', 'holds'))).toBe('holds');
+    expect(verdictOf(decision('f > creation', 'holds'), decision('f > deletion', 'does-not-hold'))).toBe('partly');
+    expect(verdictOf(decision('f > creation', 'holds'), decision('f > creation', 'does-not-hold'))).toBe(
+      'contradictory',
+    );
+    expect(renderLedgerMarkdown(parts, [decision('f > creation', 'holds')])).toContain(
+      '| no decision | f > creation | f > creation; not run: f > deletion |',
     );
   });
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { describeViolations, type Verdict } from '../invariants/verdict.js';
+import { describeViolations, verdict as verdictOf, type Verdict } from '../invariants/verdict.js';
 
 /**
  * The claims ledger: what the users' guides state as fact, each statement with an id, where it is
@@ -31,8 +31,28 @@ export interface Claim {
   /** The guide's words, verbatim (a contiguous part of that line). */
   readonly quote: string;
   readonly nature: ClaimNature;
-  /** The test (file > test name) whose run decides it; absent for advice and for statements not yet covered. */
-  readonly decidedBy?: string;
+  /**
+   * The test (`<file> > <test name>`) whose run decides it, or several when the statement has parts
+   * that different tests exercise ("created, updated, and deleted in order"): each decides its part,
+   * and the statement has a verdict only when every one of them decided. Absent for advice and for
+   * statements no test covers yet.
+   */
+  readonly decidedBy?: string | readonly string[];
+}
+
+/** The tests that decide a statement, as listed in its decidedBy. */
+export function decidersOf(claim: Claim): string[] {
+  return claim.decidedBy === undefined
+    ? []
+    : typeof claim.decidedBy === 'string'
+      ? [claim.decidedBy]
+      : [...claim.decidedBy];
+}
+
+/** `<file> > <test name>`: the file never contains " > ", a test name may. */
+export function splitDecider(decider: string): { file: string; test: string } {
+  const at = decider.indexOf(' > ');
+  return at < 0 ? { file: decider, test: '' } : { file: decider.slice(0, at), test: decider.slice(at + 3) };
 }
 
 export interface GuideLedger {
@@ -80,32 +100,107 @@ export function findClaim(
   return undefined;
 }
 
+/** How many lines a quote may wrap over (guides wrap long sentences, code comments continue with #). */
+const QUOTE_LINES = 5;
+
+const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** A guide's text with whitespace runs squashed, and where each of its lines starts in it. */
+interface SquashedGuide {
+  readonly text: string;
+  readonly starts: readonly number[];
+  readonly lengths: readonly number[];
+}
+
+function squashGuide(lines: readonly string[]): SquashedGuide {
+  let text = '';
+  const starts: number[] = [];
+  const lengths: number[] = [];
+  for (const line of lines) {
+    const squashed = squash(line);
+    if (squashed && text) text += ' ';
+    starts.push(text.length);
+    lengths.push(squashed.length);
+    text += squashed;
+  }
+  return { text, starts, lengths };
+}
+
 /**
- * What is wrong with the ledger itself: duplicate ids, quotes that are not at their line of the
- * guide, testable statements nobody decides. Whitespace runs compare equal (guides wrap lines).
+ * Where a quote is in its guide (offsets in the squashed text, so that overlapping quotes can be
+ * found): it must start on its line and end within QUOTE_LINES lines of it; undefined if not.
+ */
+function quoteSpan(guide: SquashedGuide, claim: Claim): { start: number; end: number } | undefined {
+  const first = claim.line - 1;
+  if (first < 0 || first >= guide.starts.length) return undefined;
+  const quote = squash(claim.quote);
+  const lineEnd = guide.starts[first]! + guide.lengths[first]!;
+  const windowEnd = guide.starts[first + QUOTE_LINES] ?? guide.text.length;
+  for (
+    let at = guide.text.indexOf(quote, guide.starts[first]);
+    at >= 0 && at < lineEnd;
+    at = guide.text.indexOf(quote, at + 1)
+  ) {
+    if (at + quote.length <= windowEnd) return { start: at, end: at + quote.length };
+  }
+  return undefined;
+}
+
+/**
+ * What is wrong with the ledger itself: duplicate ids, quotes that do not start at their line of
+ * the guide, one passage of a guide listed twice (as can happen when files of several authors
+ * meet), advice with a decider. Whitespace runs compare equal (guides wrap lines).
  */
 export function ledgerProblems(ledger: readonly GuideLedger[], readGuide: (file: string) => string): string[] {
   const problems: string[] = [];
   const seen = new Set<string>();
-  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
   for (const guide of ledger) {
-    let lines: string[];
+    let text: SquashedGuide;
     try {
-      lines = readGuide(guide.guide).split('\n');
+      text = squashGuide(readGuide(guide.guide).split('\n'));
     } catch (error) {
       problems.push(`${guide.guide}: cannot read the guide (${(error as Error).message})`);
       continue;
     }
+    const spans: Array<{ claim: Claim; start: number; end: number }> = [];
     for (const claim of guide.claims) {
       if (seen.has(claim.id)) problems.push(`${claim.id}: duplicate id`);
       seen.add(claim.id);
-      const from = lines.slice(claim.line - 1, claim.line + 4).join(' ');
-      if (!squash(from).includes(squash(claim.quote)))
-        problems.push(`${claim.id}: "${claim.quote}" is not at ${guide.guide}:${claim.line}`);
+      const span = quoteSpan(text, claim);
+      if (!span) problems.push(`${claim.id}: "${claim.quote}" is not at ${guide.guide}:${claim.line}`);
+      else spans.push({ claim, ...span });
       if (claim.nature === 'advice' && claim.decidedBy)
         problems.push(`${claim.id}: advice is listed, never decided (drop decidedBy)`);
     }
+    for (const [index, a] of spans.entries())
+      for (const b of spans.slice(index + 1))
+        if (a.start < b.end && b.start < a.end)
+          problems.push(
+            `${b.claim.id}: "${b.claim.quote}" (${guide.guide}:${b.claim.line}) overlaps ${a.claim.id} ("${a.claim.quote}", line ${a.claim.line}): one passage listed twice`,
+          );
   }
+  return problems;
+}
+
+/**
+ * Deciders that name no test: each must be `<file> > <test name>` with the file in the repository
+ * and the name written in it, so that `npm run repro` can replay it. `readTest` returns the text of
+ * a repository file, or undefined if there is none.
+ */
+export function deciderProblems(
+  ledger: readonly GuideLedger[],
+  readFile: (path: string) => string | undefined,
+): string[] {
+  const problems: string[] = [];
+  for (const guide of ledger)
+    for (const claim of guide.claims)
+      for (const decider of decidersOf(claim)) {
+        const { file, test } = splitDecider(decider);
+        const text = readFile(file);
+        if (text === undefined) problems.push(`${claim.id}: decidedBy names ${file}, which does not exist`);
+        else if (!test || !text.includes(test))
+          problems.push(`${claim.id}: decidedBy names "${test}", which is no test name written in ${file}`);
+      }
   return problems;
 }
 
@@ -153,4 +248,25 @@ export function decisionFromVerdict(
     verdict: 'does-not-hold',
     observed: `${observed.violated ?? verdict.invariant}: ${describeViolations(verdict)}`,
   };
+}
+
+/**
+ * A statement decided by several verdicts of one scenario (a check before and after a pod was
+ * recreated, one per ordinal): it holds only if every one held, and a violation of any decides it.
+ * No verdict at all decides nothing.
+ */
+export function decisionFromVerdicts(
+  claim: string,
+  verdicts: readonly Verdict[],
+  observed: { holds: string; violated?: string },
+): Omit<Decision, 'test' | 'runId'> {
+  if (verdicts.length === 0) throw new Error(`claim ${claim}: no verdict was given, so the statement is not decided`);
+  if (verdicts.length === 1) return decisionFromVerdict(claim, verdicts[0]!, observed);
+  const all = verdictOf(
+    [...new Set(verdicts.map((one) => one.invariant))].join(' + '),
+    verdicts.map((one) => one.checked).join('; '),
+    verdicts.flatMap((one) => one.violations),
+    verdicts.flatMap((one) => one.unobserved),
+  );
+  return decisionFromVerdict(claim, all, observed);
 }

@@ -1,4 +1,4 @@
-import { CLAIM_VERDICTS, type ClaimVerdict, type Decision, type GuideLedger } from './ledger.js';
+import { CLAIM_VERDICTS, decidersOf, type ClaimVerdict, type Decision, type GuideLedger } from './ledger.js';
 
 /** A statement with what this run decided about it; `undefined` when no test of the run decided it. */
 export interface LedgerRow {
@@ -7,15 +7,21 @@ export interface LedgerRow {
   readonly line: number;
   readonly quote: string;
   readonly nature: 'testable' | 'advice';
+  /** The tests the ledger lists as deciding it (several: each decides a part). */
+  readonly deciders: readonly string[];
   readonly decisions: readonly Decision[];
+}
+
+/** The listed deciders that decided nothing in this run. */
+export function undecidedParts(row: LedgerRow): string[] {
+  return row.deciders.filter((test) => !row.decisions.some((decision) => decision.test === test));
 }
 
 export type LedgerCounts = Record<ClaimVerdict | 'no decision' | 'advice' | 'contradictory', number>;
 
 /**
  * Joins the ledger with one run's decisions. Several tests may decide the same statement (as
- * documented and made to work); they are all shown, and if they disagree the row says so instead
- * of picking one.
+ * documented and made to work, or one part each); they are all shown.
  */
 export function ledgerRows(ledger: readonly GuideLedger[], decisions: readonly Decision[]): LedgerRow[] {
   return ledger.flatMap((guide) =>
@@ -25,15 +31,31 @@ export function ledgerRows(ledger: readonly GuideLedger[], decisions: readonly D
       line: claim.line,
       quote: claim.quote,
       nature: claim.nature,
+      deciders: decidersOf(claim),
       decisions: decisions.filter((decision) => decision.claim === claim.id),
     })),
   );
 }
 
+/**
+ * A statement's verdict in this run. One decider: its verdict; decisions that disagree say
+ * "contradictory" instead of picking one. Several deciders are parts of the statement: it has a
+ * verdict only once every part was decided (a part whose test did not run leaves it undecided,
+ * never half-decided), and parts that differ make it "partly" (each decision says its part). A
+ * test that disagrees with itself is contradictory either way.
+ */
 export function rowVerdict(row: LedgerRow): ClaimVerdict | 'no decision' | 'advice' | 'contradictory' {
   if (row.nature === 'advice') return 'advice';
   const verdicts = new Set(row.decisions.map((decision) => decision.verdict));
   if (verdicts.size === 0) return 'no decision';
+  const byTest = new Map<string, Set<ClaimVerdict>>();
+  for (const decision of row.decisions)
+    byTest.set(decision.test, (byTest.get(decision.test) ?? new Set()).add(decision.verdict));
+  if ([...byTest.values()].some((own) => own.size > 1)) return 'contradictory';
+  if (row.deciders.length > 1) {
+    if (undecidedParts(row).length > 0) return 'no decision';
+    return verdicts.size > 1 ? 'partly' : ([...verdicts][0] as ClaimVerdict);
+  }
   if (verdicts.size > 1) return 'contradictory';
   return [...verdicts][0] as ClaimVerdict;
 }
@@ -78,7 +100,9 @@ export function renderLedgerMarkdown(ledger: readonly GuideLedger[], decisions: 
       const observed = row.decisions
         .map((decision) => `${decision.observed}${decision.qualifier ? ` (${decision.qualifier})` : ''}`)
         .join('; ');
-      const by = row.decisions.map((decision) => decision.test).join('; ');
+      const decided = [...new Set(row.decisions.map((decision) => decision.test))];
+      const notRun = row.decisions.length > 0 ? undecidedParts(row).map((test) => `not run: ${test}`) : [];
+      const by = [...decided, ...notRun].join('; ');
       out.push(
         `| ${row.id} | ${row.line} | ${cell(row.quote)} | ${rowVerdict(row)} | ${cell(observed)} | ${cell(by)} |`,
       );

@@ -4,7 +4,7 @@ import type { ClusterHandle } from '../cluster/provider.js';
 import { connect, transientRetries, type Kube } from '../kube/client.js';
 import type { ControllerContract } from '../kube/cluster-facts.js';
 import type { OwnedNamespace } from '../kube/namespace.js';
-import { checkDecision, findClaim, loadLedger, type Decision } from '../claims/ledger.js';
+import { checkDecision, decidersOf, findClaim, loadLedger, type Decision } from '../claims/ledger.js';
 import { statusMatchesPods } from '../invariants/status.js';
 import {
   assertHolds,
@@ -341,7 +341,16 @@ export const test = base.extend<Fixtures>({
         checkDecision(decision);
         const found = findClaim(ledger, decision.claim);
         if (!found) throw new Error(`claim ${decision.claim} is not in the ledger (fixtures/claims/*.yaml)`);
-        const full: Decision = { ...decision, test: `${task.file?.name ?? ''} > ${task.name}`, runId: inject('runId') };
+        const test = `${task.file?.name ?? ''} > ${task.name}`;
+        // The ledger says which tests decide a statement (npm run repro replays them): a decision
+        // from any other test, or on advice, is a mistake in the data, not an observation.
+        if (found.claim.nature === 'advice')
+          throw new Error(`claim ${decision.claim} is advice: it is listed, never decided (remove this decision)`);
+        if (!decidersOf(found.claim).includes(test))
+          throw new Error(
+            `claim ${decision.claim} is not decided by this test in fixtures/claims (its decidedBy: ${decidersOf(found.claim).join('; ') || 'none'}); add "${test}" to its decidedBy`,
+          );
+        const full: Decision = { ...decision, test, runId: inject('runId') };
         recorded.mark(`claim ${decision.claim}: ${decision.verdict}`);
         await allure.step(`claim ${decision.claim} ${decision.verdict}: "${found.claim.quote}"`, async (context) => {
           await context.parameter('guide', `${found.guide.guide}:${found.claim.line}`);

@@ -5,11 +5,31 @@
  */
 import { orderedCreation } from '../../lib/invariants/ordering.js';
 import { describe, test } from '../../lib/harness/scenario.js';
+import { GuideStatements } from '../../lib/harness/guide-statements.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { DOCS } from './docs.js';
 
 /** How long a held pod must keep its successor away, once the controller has seen the hold. */
 const HOLD_MS = 10_000;
+
+/** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  creation: [
+    'complete-guide/created-updated-deleted-in-sequence',
+    'complete-guide/scale-up-strict-order',
+    'complete-guide/scale-up-ready-before-next',
+    'complete-guide/wait-each-ready',
+    'complete-guide/scaling-one-at-a-time',
+    'day-11/takeaway-create-sequential',
+    'comprehensive-guide/created-in-sequence',
+    'statefulsets-overview/guarantees-ordering-uniqueness',
+    'statefulsets-overview/table-scaling-ordered',
+    'master-stateful-applications/guarantees-ordering-uniqueness',
+    'master-stateful-applications/table-order-sequential',
+    'master-stateful-applications/lifecycle-update-scale-sequentially',
+    'master-stateful-applications/summary-scaling-ordered',
+  ],
+};
 
 describe('ordered creation (OrderedReady)', () => {
   test('creates web-0, web-1, web-2 in order, each once its predecessor is Running and Ready, and stops while one is held', async ({
@@ -42,7 +62,11 @@ describe('ordered creation (OrderedReady)', () => {
     });
     await scenario.step('web has 3 Ready replicas', () => web.waitReady(3));
 
-    await scenario.expectHolds(ordered);
+    const guides = new GuideStatements(scenario, GUIDES);
+    await guides.expectHolds(ordered, 'creation');
+    await guides.decide({
+      creation: `web-0, web-1, web-2 were created in that order, each only once every lower ordinal was Running and Ready; web-2 was not created in ${HOLD_MS / 1000} s while web-1 was held not Ready (podManagementPolicy left to its default)`,
+    });
   });
 
   test('negative control: with podManagementPolicy Parallel the same check reports created-before-predecessors-ready', async ({

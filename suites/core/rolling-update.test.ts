@@ -6,11 +6,25 @@
  */
 import { rollingUpdateOrder } from '../../lib/invariants/updates.js';
 import { describe, test } from '../../lib/harness/scenario.js';
+import { GuideStatements } from '../../lib/harness/guide-statements.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { DOCS } from './docs.js';
 
 const REPLICAS = 3;
 const ORDINALS = [2, 1, 0];
+
+/** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  update: [
+    'complete-guide/created-updated-deleted-in-sequence',
+    'complete-guide/edit-updates-reverse',
+    'complete-guide/updates-highest-first',
+    'complete-guide/updates-reverse',
+    'day-11/rolling-update-default',
+    'day-11/takeaway-update-reverse',
+    'master-stateful-applications/lifecycle-update-scale-sequentially',
+  ],
+};
 
 describe('rolling update', () => {
   test('a template change replaces web-2, web-1, web-0 in that order, each once every higher ordinal is updated and Ready', async ({
@@ -31,7 +45,12 @@ describe('rolling update', () => {
       rollingUpdateOrder(timeline, { window: start, ordinals: ORDINALS, updateRevision, contract }),
     );
     await scenario.step('the rollout completes', () => web.waitRolloutComplete());
-    await scenario.expectHolds(order);
+    const guides = new GuideStatements(scenario, GUIDES);
+    await guides.expectHolds(order, 'update');
+    await guides.decide({
+      update:
+        'with no updateStrategy in the manifest (the default), a template change replaced web-2, web-1, web-0 in that order, each once every higher ordinal was at the new revision, Running and Ready',
+    });
   });
 
   test('negative control: with OnDelete and pods deleted lowest first, the same check reports updated-out-of-order and updated-before-higher-available', async ({

@@ -10,6 +10,7 @@
 import { dnsMatchesPods } from '../../lib/invariants/dns.js';
 import { podIdentity } from '../../lib/invariants/identity.js';
 import { describe, test, type Scenario } from '../../lib/harness/scenario.js';
+import { GuideStatements, placement } from '../../lib/harness/guide-statements.js';
 import { DnsClient, type DnsServer, type ExpectedRecord } from '../../lib/workloads/dns-client.js';
 import { convergenceNote, ipChangeNote, type ReportNote } from '../../lib/workloads/dns-convergence.js';
 import { LookalikePods } from '../../lib/workloads/lookalike-pods.js';
@@ -19,6 +20,44 @@ import { DOCS } from './docs.js';
 const ORDINALS = [0, 1, 2];
 /** Agreeing rounds in a row before DNS counts as converged: with two replicas, one lucky answer is likely. */
 const CONSECUTIVE = 3;
+
+/** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  /** Names and hostnames: <set>-<ordinal>, the same after a pod is recreated. */
+  names: [
+    'complete-guide/stable-names',
+    'day-11/analogy-same-apartment-number',
+    'day-11/box-ordered-names',
+    'day-11/box-unique-identifiable',
+    'day-11/takeaway-names-never-change',
+    'comprehensive-guide/unique-identities-stable-hostnames',
+    'comprehensive-guide/predictable-hostname',
+    'statefulsets-overview/guarantees-ordering-uniqueness',
+    'statefulsets-overview/sticky-identity',
+    'statefulsets-overview/ordered-naming',
+    'statefulsets-overview/table-identity-ordinal-based',
+    'master-stateful-applications/guarantees-ordering-uniqueness',
+    'master-stateful-applications/table-identity-fixed',
+    'master-stateful-applications/summary-identity-fixed',
+  ],
+  /** DNS: <pod>.<service>.<namespace>.svc.cluster.local answers the pod, also once it was recreated. */
+  /** DNS names that stay when a pod moves to another node: decided only if web-1 did move. */
+  acrossNodes: [
+    'complete-guide/stable-dns-name-across-nodes',
+    'complete-guide/names-valid-on-other-nodes',
+    'complete-guide/dns-stable-between-nodes',
+  ],
+  dns: [
+    'day-11/analogy-same-mailbox-address',
+    'day-11/box-headless-direct-access',
+    'day-11/takeaway-dns-names-stable',
+    'comprehensive-guide/dns-entry-format',
+    'statefulsets-overview/field-service-name',
+    'master-stateful-applications/table-dns-predictable',
+    'master-stateful-applications/dns-pattern',
+    'master-stateful-applications/summary-dns-predictable',
+  ],
+};
 
 /** Every pod name and the Service via every server, and the control name via every server. */
 async function lookUpEverything(web: WebStatefulSet, dns: DnsClient, servers: DnsServer[], control: ExpectedRecord) {
@@ -73,16 +112,20 @@ describe('stable network identity', () => {
     const initial = await scenario.step('look up every name via every server, and the control name', () =>
       lookUpEverything(web, dns, servers, control),
     );
-    await scenario.expectHolds(
+    const guides = new GuideStatements(scenario, GUIDES);
+    await guides.expectHolds(
       dnsMatchesPods(initial.observations, { control: initial.control, context: firstContext }),
+      'dns',
+      'acrossNodes',
     );
-    await scenario.expectHolds(
+    await guides.expectHolds(
       podIdentity(
         await scenario.step("read every pod's identity", () =>
           Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal))),
         ),
         web.expectedIdentity(ORDINALS),
       ),
+      'names',
     );
 
     const before = await scenario.step("note web-1's IP and UID", async () => ({
@@ -108,17 +151,28 @@ describe('stable network identity', () => {
     const again = await scenario.step('look up every name again via every server, and the control name', () =>
       lookUpEverything(web, dns, servers, control),
     );
-    await scenario.expectHolds(
+    await guides.expectHolds(
       dnsMatchesPods(again.observations, { control: again.control, context: `${secondContext}; ${ipContext}` }),
+      'dns',
+      'acrossNodes',
     );
-    await scenario.expectHolds(
+    await guides.expectHolds(
       podIdentity(
         await scenario.step("read every pod's identity again", () =>
           Promise.all(ORDINALS.map((ordinal) => web.identity(ordinal))),
         ),
         web.expectedIdentity(ORDINALS),
       ),
+      'names',
     );
+    const web1 = placement(await scenario.timeline('web'), 'web-1');
+    const dnsObserved = `via every DNS server, web-N.web.<ns>.svc.cluster.local answered each pod's IP and web.<ns>.svc.cluster.local every pod's IP; after web-1 was recreated (${ipContext}) its name answered the new pod's IP (${web1.note})`;
+    await guides.decide({
+      names: `the pods were web-0, web-1, web-2, each with hostname = its name, subdomain = the Service web and hostname -f = <pod>.web.<ns>.svc.cluster.local; web-1, deleted, came back with the same name and identity (${web1.note})`,
+      dns: dnsObserved,
+    });
+    if (web1.moved) await guides.decide({ acrossNodes: dnsObserved });
+    else await guides.notRunHere('acrossNodes', { observed: dnsObserved, qualifier: web1.note });
   });
 
   test('negative control: without the headless Service, the pod names and the Service do not resolve while DNS answers the control name', async ({

@@ -8,11 +8,33 @@
 import { randomBytes } from 'node:crypto';
 import { storageReattached, type StorageIdentity } from '../../lib/invariants/storage.js';
 import { describe, test } from '../../lib/harness/scenario.js';
+import { GuideStatements, placement } from '../../lib/harness/guide-statements.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { DOCS } from './docs.js';
 
 const ORDINALS = [0, 1, 2];
 const uniqueMarker = (pod: string) => `${pod}-${randomBytes(6).toString('hex')}`;
+
+/** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  /** A deleted pod comes back to its own claim, volume and data. */
+  podDeleted: [
+    'complete-guide/restart-same-data',
+    'complete-guide/own-volume-survives-deletion',
+    'comprehensive-guide/volumes-retained-pods-deleted',
+  ],
+  /** Scaled to 0 and back, every ordinal gets its own claim, volume and data back. */
+  scaledBack: ['complete-guide/volumes-remain-for-scale-up'],
+  /** Both: each pod's own storage, across every way this scenario replaced its pods. */
+  /** Storage that also survives "cluster maintenance": no node is drained or upgraded here. */
+  maintenance: ['complete-guide/dedicated-storage-survives'],
+  ownStorage: [
+    'comprehensive-guide/own-persistent-storage',
+    'comprehensive-guide/own-storage-volume',
+    'comprehensive-guide/storage-persists-rescheduling',
+    'statefulsets-overview/table-storage-per-pod',
+  ],
+};
 
 describe('stable storage', () => {
   test('web-1 gets its own claim, volume and data back after it is deleted, and every ordinal after scaling to 0 and back to 3', async ({
@@ -33,9 +55,17 @@ describe('stable storage', () => {
       await web.waitPodGone(1, before.podUid);
       await web.waitPodReady(1);
     });
-    await scenario.expectHolds(
+    const guides = new GuideStatements(scenario, GUIDES);
+    await guides.expectHolds(
       storageReattached(before, await scenario.step('read web-1 again', () => web.storageIdentity(1))),
+      'podDeleted',
+      'ownStorage',
+      'maintenance',
     );
+    const web1 = placement(await scenario.timeline('web'), 'web-1').note;
+    await guides.decide({
+      podDeleted: `deleted, web-1 came back with the same claim, bound to the same volume, and read the marker written before (${web1})`,
+    });
 
     const beforeRestart = new Map<number, StorageIdentity>();
     await scenario.step('note every ordinal', async () => {
@@ -52,8 +82,23 @@ describe('stable storage', () => {
     });
     for (const ordinal of ORDINALS) {
       const after = await scenario.step(`read ${web.podName(ordinal)} again`, () => web.storageIdentity(ordinal));
-      await scenario.expectHolds(storageReattached(beforeRestart.get(ordinal) as StorageIdentity, after));
+      await guides.expectHolds(
+        storageReattached(beforeRestart.get(ordinal) as StorageIdentity, after),
+        'scaledBack',
+        'ownStorage',
+        'maintenance',
+      );
     }
+    await guides.decide({
+      scaledBack:
+        'scaled to 0 (every pod gone) and back to 3, web-0, web-1 and web-2 came back with their own claims, the same volumes and the markers written before',
+      ownStorage: `each pod had a claim of its own that came back with its volume and data when the pod was deleted and when the set was scaled to 0 and back (${web1})`,
+    });
+    await guides.notRunHere('maintenance', {
+      observed: `web-1's claim, volume and data survived its deletion, and every pod's a scale to 0 and back (${web1})`,
+      qualifier:
+        'no node is drained, restarted or upgraded in this scenario: the "cluster maintenance" part is not exercised',
+    });
   });
 
   test('negative control: with an emptyDir instead of a claim, the same check reports data-lost', async ({
