@@ -558,3 +558,18 @@ export function mountInContainer(container: string, mount: { name: string; mount
 export function oneChange(name: string, parts: readonly Transform[]): Transform {
   return { name, apply: (objects) => applyTransforms(objects, parts) };
 }
+
+/** The StatefulSet under another name (a probe of what the API server accepts, beside the real one). */
+export function renameStatefulSet(from: string, to: string): Transform {
+  return {
+    name: `StatefulSet ${from} renamed ${to}`,
+    apply: (objects) => {
+      const set = requireOne(
+        statefulSets([...objects]).filter((candidate) => candidate.metadata.name === from),
+        `StatefulSet ${from}`,
+      )[0]!;
+      set.metadata.name = to;
+      return objects.filter((object) => object.kind === 'StatefulSet');
+    },
+  };
+}
