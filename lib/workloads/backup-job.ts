@@ -28,6 +28,22 @@ export class BackupCronJob {
     return new BackupCronJob(context);
   }
 
+  /**
+   * `kubectl apply` of the CronJob as a reader would run it: either it is created, or the API
+   * server refuses it as invalid (422), and what it said is the observation.
+   */
+  static async tryDeploy(
+    context: WorkloadContext,
+    transforms: readonly Transform[],
+  ): Promise<{ cronJob: BackupCronJob } | { refused: string }> {
+    try {
+      return { cronJob: await BackupCronJob.deploy(context, transforms) };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 422) throw error;
+      return { refused: (error as Error).message.replace(/^.*? failed: /, '') };
+    }
+  }
+
   /** `kubectl create job NAME --from=cronjob/database-backup`. */
   async trigger(jobName: string): Promise<V1Job> {
     return createJobFromCronJob(this.context.namespace, this.name, jobName);

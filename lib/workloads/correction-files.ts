@@ -41,7 +41,8 @@ export async function loadFragment(path: string): Promise<unknown> {
  * StatefulSet, a CronJob's job template): containers and init containers by name, the
  * fragment's fields replacing the container's except env and volumeMounts, which merge by name;
  * containers it does not name are added (init containers after the existing ones, so the guide's
- * run first); volumes by name. That is what a strategic merge patch does with these lists.
+ * run first); volumes by name; other pod fields (restartPolicy) set. That is what a strategic
+ * merge patch does with these.
  */
 export function mergePodSpec(fragment: PodSpec, name: string): Transform {
   return {
@@ -49,7 +50,10 @@ export function mergePodSpec(fragment: PodSpec, name: string): Transform {
     apply: (objects) => {
       const specs = podSpecs(objects);
       if (specs.length === 0) throw new Error(`"${name}" needs a pod template, and the manifest has none`);
+      const { containers, initContainers, volumes, ...podFields } = fragment;
       for (const spec of specs) {
+        // Pod-level fields (restartPolicy, securityContext) are set as the fragment gives them.
+        Object.assign(spec, structuredClone(podFields));
         mergeContainers((spec.containers ??= []), fragment.containers ?? []);
         if (fragment.initContainers?.length) mergeContainers((spec.initContainers ??= []), fragment.initContainers);
         if (fragment.volumes?.length) spec.volumes = mergeByName(spec.volumes ?? [], structuredClone(fragment.volumes));

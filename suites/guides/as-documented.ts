@@ -60,3 +60,10 @@ const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('
 export function podList(pods: readonly string[]): string {
   return pods.length > 0 ? pods.join(', ') : 'none';
 }
+
+/** A container's log, the previous run's first if it restarted: where a crash-looping server says why. */
+export async function bothRuns(set: GuideStatefulSet, ordinal: number, container?: string): Promise<string> {
+  const previous = await set.logs(ordinal, { container, previous: true });
+  const current = await set.logs(ordinal, { container });
+  return `${previous}\n${current}`;
+}

@@ -33,7 +33,7 @@ import { DAY_11_MYSQL, describeSettings, MysqlMembers, mysqlFidelity } from '../
 import { describeOutcome } from '../../lib/workloads/nslookup.js';
 import type { Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
-import { podList, watchUntilSettled } from './as-documented.js';
+import { bothRuns, podList, watchUntilSettled } from './as-documented.js';
 
 const SET = DAY_11_MYSQL;
 /** How long a row acknowledged by mysql-0 may take to be readable on a replica. */
@@ -100,8 +100,7 @@ describe('Day 11: the MySQL primary/replica example', () => {
       const refused = new Map<string, string>();
       for (const member of withObjects.members.filter((candidate) => candidate.pod !== 'mysql-0')) {
         const ordinal = Number(member.pod.slice('mysql-'.length));
-        const previous = await mysql.logs(ordinal, { previous: true });
-        const log = previous.includes('(no log') ? await mysql.logs(ordinal) : previous;
+        const log = await bothRuns(mysql, ordinal);
         const option = /unknown (?:option|variable) '?-*super[-_]read[-_]only'?/i.exec(log)?.[0];
         if (option) refused.set(member.pod, option);
       }
