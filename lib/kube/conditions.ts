@@ -15,6 +15,7 @@ import {
   getClaim,
   getHorizontalPodAutoscaler,
   getStatefulSet,
+  listEvents,
   listPods,
 } from './verbs.js';
 
@@ -206,6 +207,28 @@ export function autoscalerCondition(
               hpa.status?.conditions?.map((entry) => `${entry.type} ${entry.status} (${entry.reason})`).join(', ') ||
               'no conditions',
           };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
+/** An Event of this reason about the named object has appeared in the namespace; returns its message. */
+export function eventSeen(
+  namespace: OwnedNamespace,
+  object: { kind: string; name: string },
+  reason: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<string> {
+  return waitFor(
+    `an Event ${reason} about ${object.kind} ${namespace.name}/${object.name}`,
+    async () => {
+      const events = (await listEvents(namespace)).filter(
+        (event) => event.involvedObject.kind === object.kind && event.involvedObject.name === object.name,
+      );
+      const found = events.find((event) => event.reason === reason);
+      return found
+        ? { done: true, value: found.message ?? '' }
+        : { done: false, observed: events.map((event) => event.reason).join(', ') || 'no events' };
     },
     { timeoutMs, intervalMs: 1000 },
   );

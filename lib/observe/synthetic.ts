@@ -181,6 +181,31 @@ export class SyntheticHistory {
     return this;
   }
 
+  /** An Event about the StatefulSet, as the controller's recorder writes one. */
+  event(reason: string, message: string, type = 'Warning'): this {
+    this.rv += 1;
+    this.clock += 250;
+    this.records.push({
+      seq: this.seq++,
+      resource: 'events',
+      type: 'ADDED',
+      receivedAt: this.clock,
+      object: {
+        metadata: {
+          name: `${this.setName}.${this.rv}`,
+          namespace: this.namespace,
+          uid: `uid-event-${this.rv}`,
+          resourceVersion: String(this.rv),
+        },
+        type,
+        reason,
+        message,
+        involvedObject: { kind: 'StatefulSet', name: this.setName },
+      },
+    });
+    return this;
+  }
+
   /** The pod's controller ownerReference is replaced (adoption), or removed (orphaned, released). */
   setController(ordinal: number, controller?: { name: string; uid: string }): this {
     return this.change(ordinal, (pod) => {
