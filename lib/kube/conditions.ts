@@ -323,6 +323,18 @@ export function podRunningNotReady(
   }).then((pod) => pod as V1Pod);
 }
 
+/** A pod of that name reached phase Failed (the kubelet rejected or evicted it). */
+export function podFailed(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
+  return podCondition(namespace, name, 'to reach phase Failed', (pod) => pod?.status?.phase === 'Failed', {
+    timeoutMs,
+    intervalMs: 250,
+  }).then((pod) => pod as V1Pod);
+}
+
 /** A pod of that name exists, other than the one of `previousUid` (it was created again). */
 export function podCreated(
   namespace: OwnedNamespace,

@@ -71,6 +71,13 @@ export class SyntheticHistory {
     return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'True'));
   }
 
+  /** The kubelet rejects or evicts the pod: phase Failed. */
+  fail(ordinal: number, reason = 'Evicted'): this {
+    return this.change(ordinal, (pod) => {
+      pod.status = { ...pod.status, phase: 'Failed', reason };
+    });
+  }
+
   notReady(ordinal: number): this {
     return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'False'));
   }

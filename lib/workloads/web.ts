@@ -13,6 +13,7 @@ import {
   partitionRolledOut,
   podControlledBy,
   podCreated,
+  podFailed,
   podGone,
   podRunningAndReady,
   podRunningNotReady,
@@ -258,6 +259,11 @@ export class WebStatefulSet {
   /** The pod of this ordinal, with this UID, has the controller of `controllerUid` (undefined: none). */
   waitPodController(ordinal: number, uid: string, controllerUid: string | undefined) {
     return podControlledBy(this.ns, this.podName(ordinal), uid, controllerUid);
+  }
+
+  /** The pod of this ordinal reached phase Failed; returns it. */
+  waitPodFailed(ordinal: number) {
+    return podFailed(this.ns, this.podName(ordinal));
   }
 
   /** A pod of this ordinal exists (other than the one of `previousUid`), whatever its state. */
