@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SyntheticHistory } from '../observe/synthetic.js';
 import { buildTimeline } from '../observe/timeline.js';
-import { livePodsAtEnd, onlyScenarioDeletes, recreatedAt, rollbackReusesRevision } from './strategies.js';
+import {
+  failedPodsReplaced,
+  livePodsAtEnd,
+  onlyScenarioDeletes,
+  recreatedAt,
+  rollbackReusesRevision,
+} from './strategies.js';
 import { kindsOf } from './verdict.js';
 
 const OLD = 'web-rev1';
@@ -118,5 +124,19 @@ describe('rollbackReusesRevision', () => {
     const end = { afterRv: -1, untilRv: history.currentRv };
     history.remove(1);
     expect(livePodsAtEnd(timelineOf(history), end).map((life) => life.pod)).toEqual(['web-1', 'web-0']);
+  });
+});
+
+describe('failedPodsReplaced', () => {
+  it('holds when a failed pod is deleted and its ordinal made again, and rejects one left in place', () => {
+    const replaced = new SyntheticHistory().setSpec({ replicas: 1 }).create(0).fail(0, 'NodePorts').remove(0).create(0);
+    expect(failedPodsReplaced(timelineOf(replaced), { window: { afterRv: -1 } })).toMatchObject({ outcome: 'holds' });
+    const kept = new SyntheticHistory().setSpec({ replicas: 1 }).create(0).fail(0, 'NodePorts');
+    const result = failedPodsReplaced(timelineOf(kept), { window: { afterRv: -1 } });
+    expect(kindsOf(result)).toEqual(['failed-pod-kept']);
+    expect(result.violations[0]?.message).toMatch(/^web-0 \(uid uid-0-1\) turned Failed \(NodePorts\) at rv \d+/);
+    expect(kindsOf(failedPodsReplaced(timelineOf(threeOld()), { window: { afterRv: -1 } }))).toEqual([
+      'no-observations',
+    ]);
   });
 });

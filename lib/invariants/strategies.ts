@@ -143,3 +143,42 @@ export function rollbackReusesRevision(
     unobservedIn(timeline, options.window, ['pods', 'statefulsets', 'controllerrevisions']),
   );
 }
+
+/**
+ * A failed pod is replaced. processReplica (stateful_set_control.go) deletes a replica whose phase
+ * is Failed or Succeeded ("evicted or otherwise forcibly stopped pods") whatever the pod
+ * management policy, and creates the ordinal again on a later sync, with a new UID (upstream
+ * e2e #13). So at the window's end no pod of the set sits in a terminal phase without having been
+ * asked to go, and every ordinal whose pod failed has a later incarnation.
+ */
+export function failedPodsReplaced(timeline: Timeline, options: { window: Window }): Verdict {
+  const findings = new Findings();
+  const endRv = options.window.untilRv ?? Number.MAX_SAFE_INTEGER;
+  const failed = timeline.pods.filter(
+    (life) => life.terminalPhase !== undefined && inWindow(life.terminalPhase.at, options.window),
+  );
+  for (const life of failed) {
+    const at = life.terminalPhase?.at as NonNullable<PodLife['terminalPhase']>['at'];
+    const asked = life.events.some(
+      (event) => (event.transition === 'deletionRequested' || event.transition === 'deleted') && event.at.rv <= endRv,
+    );
+    if (!asked) {
+      findings.add(
+        'failed-pod-kept',
+        `${life.pod} (uid ${life.uid.slice(0, 8)}) turned ${life.terminalPhase?.phase} (${life.terminalPhase?.reason ?? 'no reason'}) at ${describeMoment(at, timeline)} and was not asked to go by the end: expected the controller to delete it`,
+      );
+      continue;
+    }
+    const next = timeline.podEvents.find(
+      (event) =>
+        event.transition === 'created' && event.ordinal === life.ordinal && event.at.rv > at.rv && event.at.rv <= endRv,
+    );
+    if (!next) findings.add('never-recreated', `${life.pod} failed and was not created again in the window`);
+  }
+  if (failed.length === 0) findings.add('no-observations', `no pod of ${timeline.statefulSet} failed in the window`);
+  return findings.verdict(
+    'failed pods are replaced',
+    `${failed.length} pod(s) that reached a terminal phase (${[...new Set(failed.map((life) => life.terminalPhase?.reason ?? life.terminalPhase?.phase))].join(', ') || 'none'})`,
+    unobservedIn(timeline, options.window),
+  );
+}

@@ -44,6 +44,13 @@ export const VIOLATION_KINDS = {
   'manual-scale-kept': 'a manifest that sets replicas, applied after a manual scale, did not overwrite it',
   'manual-scale-overwritten': 'a manifest without replicas, applied after a manual scale, changed spec.replicas',
   'hpa-scale-unresolved': "a HorizontalPodAutoscaler could not get or set its StatefulSet's scale",
+  // Limits and traps
+  'long-name-pod-created':
+    'a pod was created though its controller-revision-hash label is over 63 characters (fixed upstream?)',
+  'forbidden-update-accepted':
+    'an update of a StatefulSet spec field other than the updatable ones was not rejected as forbidden',
+  'allowed-update-rejected': 'an update of an updatable StatefulSet spec field was rejected',
+  'failed-pod-kept': 'a pod of the set in phase Failed or Succeeded was neither deleted nor replaced',
   // Identity, DNS and storage
   'hostname-mismatch': "a pod's spec.hostname is not its name",
   'subdomain-mismatch': "a pod's spec.subdomain is not the governing Service",

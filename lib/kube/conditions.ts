@@ -274,6 +274,28 @@ export function autoscalerCondition(
   );
 }
 
+/** An Event of this reason about the named object has appeared in the namespace; returns its message. */
+export function eventSeen(
+  namespace: OwnedNamespace,
+  object: { kind: string; name: string },
+  reason: string,
+  timeoutMs: number = DEADLINES.controllerObserved,
+): Promise<string> {
+  return waitFor(
+    `an Event ${reason} about ${object.kind} ${namespace.name}/${object.name}`,
+    async () => {
+      const events = (await listEvents(namespace)).filter(
+        (event) => event.involvedObject.kind === object.kind && event.involvedObject.name === object.name,
+      );
+      const found = events.find((event) => event.reason === reason);
+      return found
+        ? { done: true, value: found.message ?? '' }
+        : { done: false, observed: events.map((event) => event.reason).join(', ') || 'no events' };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
 /** A rolling update finished: every replica Ready and at the update revision, which is now current. */
 export function rolloutComplete(
   namespace: OwnedNamespace,
@@ -366,6 +388,18 @@ export function podRunningNotReady(
   return podCondition(namespace, name, 'to be Running and not Ready', runningNotReady, {
     timeoutMs,
     intervalMs: 500,
+  }).then((pod) => pod as V1Pod);
+}
+
+/** A pod of that name reached phase Failed (the kubelet rejected or evicted it). */
+export function podFailed(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<V1Pod> {
+  return podCondition(namespace, name, 'to reach phase Failed', (pod) => pod?.status?.phase === 'Failed', {
+    timeoutMs,
+    intervalMs: 250,
   }).then((pod) => pod as V1Pod);
 }
 

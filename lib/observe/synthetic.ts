@@ -71,6 +71,13 @@ export class SyntheticHistory {
     return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'True'));
   }
 
+  /** The kubelet rejects or evicts the pod: phase Failed. */
+  fail(ordinal: number, reason = 'Evicted'): this {
+    return this.change(ordinal, (pod) => {
+      pod.status = { ...pod.status, phase: 'Failed', reason };
+    });
+  }
+
   notReady(ordinal: number): this {
     return this.change(ordinal, (pod) => this.setCondition(pod, 'Ready', 'False'));
   }
@@ -177,6 +184,31 @@ export class SyntheticHistory {
       type,
       receivedAt: this.clock,
       object: structuredClone(claim),
+    });
+    return this;
+  }
+
+  /** An Event about the StatefulSet, as the controller's recorder writes one. */
+  event(reason: string, message: string, type = 'Warning'): this {
+    this.rv += 1;
+    this.clock += 250;
+    this.records.push({
+      seq: this.seq++,
+      resource: 'events',
+      type: 'ADDED',
+      receivedAt: this.clock,
+      object: {
+        metadata: {
+          name: `${this.setName}.${this.rv}`,
+          namespace: this.namespace,
+          uid: `uid-event-${this.rv}`,
+          resourceVersion: String(this.rv),
+        },
+        type,
+        reason,
+        message,
+        involvedObject: { kind: 'StatefulSet', name: this.setName },
+      },
     });
     return this;
   }

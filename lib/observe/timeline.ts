@@ -44,6 +44,8 @@ export interface PodLife {
   /** Existed before recording started; its earlier transitions are unknown. */
   readonly preexisting: boolean;
   readonly events: readonly PodEvent[];
+  /** When the pod reached phase Failed or Succeeded (the kubelet rejected, evicted or finished it), if it did. */
+  readonly terminalPhase?: { readonly at: Moment; readonly phase: string; readonly reason?: string };
   /** Its controller (the ownerReference with controller: true) each time that changed: adoption and release. */
   readonly controllers: ReadonlyArray<{ readonly at: Moment; readonly controller?: OwnerRef }>;
 }
@@ -258,7 +260,13 @@ export function buildTimeline(recording: Recording, statefulSet: string): Timeli
     if (!lastController || lastController.controller?.uid !== controller?.uid)
       entry.controllers.push({ at: momentOf(record), controller });
     const spec = (object.spec ?? {}) as { nodeName?: string };
-    const ip = ((object.status ?? {}) as { podIP?: string }).podIP;
+    const podStatus = (object.status ?? {}) as { podIP?: string; phase?: string; reason?: string };
+    if ((podStatus.phase === 'Failed' || podStatus.phase === 'Succeeded') && !entry.life.terminalPhase)
+      entry.life = {
+        ...entry.life,
+        terminalPhase: { at: momentOf(record), phase: podStatus.phase, reason: podStatus.reason },
+      };
+    const ip = podStatus.podIP;
     entry.life = {
       ...entry.life,
       node: spec.nodeName ?? entry.life.node,

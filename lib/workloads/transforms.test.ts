@@ -4,8 +4,17 @@ import { officialMap, standInMap } from '../cluster/image-map.js';
 import { parseManifests } from '../kube/manifests.js';
 import { IMAGE_CATALOG } from '../toolchain/image-catalog.js';
 import {
+  appLabel,
   applyTransforms,
   claimRetentionPolicy,
+  hostPort,
+  maxUnavailable,
+  minReadySeconds,
+  nodeName,
+  schedulingGate,
+  startOrdinal,
+  statefulSetName,
+  withoutReplicas,
   containerEnv,
   emptyDirInsteadOfClaims,
   partition,
@@ -135,6 +144,47 @@ describe('transforms of the web fixture', () => {
     const serviceOnly = applyTransforms(webFixture, [without('StatefulSet', 'web')]);
     expect(() => applyTransforms(serviceOnly, [replicas(1)])).toThrow(/needs a StatefulSet/);
     expect(() => applyTransforms(webFixture, [without('Service', 'nope')])).toThrow(/needs Service nope/);
+  });
+
+  it('set the spec fields the behaviour scenarios vary', () => {
+    const set = statefulSetOf(
+      applyTransforms(webFixture, [minReadySeconds(10), startOrdinal(2), maxUnavailable('40%'), withoutReplicas()]),
+    ) as unknown as { spec: Record<string, unknown> };
+    expect(set.spec).toMatchObject({
+      minReadySeconds: 10,
+      ordinals: { start: 2 },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0, maxUnavailable: '40%' } },
+    });
+    expect(set.spec.replicas).toBeUndefined();
+  });
+
+  it('rename the set, relabel it and its Service, gate, pin and give a host port to its pods', () => {
+    const objects = applyTransforms(webFixture, [
+      statefulSetName('web-x'),
+      appLabel('web-v2'),
+      schedulingGate('example/hold'),
+      nodeName('node-1'),
+      hostPort(21873),
+    ]);
+    const set = objects.find((object) => object.kind === 'StatefulSet') as unknown as {
+      metadata: { name: string };
+      spec: {
+        selector: { matchLabels: Record<string, string> };
+        template: { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> };
+      };
+    };
+    const service = objects.find((object) => object.kind === 'Service') as unknown as {
+      spec: { selector: Record<string, string> };
+    };
+    expect(set.metadata.name).toBe('web-x');
+    expect(set.spec.selector.matchLabels).toEqual({ app: 'web-v2' });
+    expect(set.spec.template.metadata.labels).toEqual({ app: 'web-v2' });
+    expect(service.spec.selector).toEqual({ app: 'web-v2' });
+    expect(set.spec.template.spec).toMatchObject({
+      schedulingGates: [{ name: 'example/hold' }],
+      nodeName: 'node-1',
+      containers: [{ ports: [{ name: 'held', containerPort: 80, hostPort: 21873 }] }],
+    });
   });
 });
 

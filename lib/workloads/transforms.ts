@@ -28,11 +28,13 @@ export function applyTransforms(objects: readonly KubeObject[], transforms: read
 export interface Container {
   name: string;
   image?: string;
+  ports?: Array<{ containerPort: number; hostPort?: number; name?: string }>;
   env?: Array<{ name: string; value?: string }>;
   volumeMounts?: Array<{ name: string; mountPath: string }>;
 }
 
 export interface PodSpec {
+  nodeName?: string;
   schedulingGates?: Array<{ name: string }>;
   containers?: Container[];
   initContainers?: Container[];
@@ -114,6 +116,42 @@ export function replicas(count: number): Transform {
     name: `replicas ${count}`,
     apply: (objects) => {
       for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.spec.replicas = count;
+      return [...objects];
+    },
+  };
+}
+
+/** The StatefulSet is called `name` (its Service, selector and pods' labels stay as they are). */
+export function statefulSetName(name: string): Transform {
+  return {
+    name: `StatefulSet name ${name}`,
+    apply: (objects) => {
+      for (const set of requireOne(statefulSets([...objects]), 'a StatefulSet')) set.metadata.name = name;
+      return [...objects];
+    },
+  };
+}
+
+/** The first container binds `port` on its node (containerPort 80). */
+export function hostPort(port: number): Transform {
+  return {
+    name: `hostPort ${port}`,
+    apply: (objects) => {
+      for (const spec of requireOne(podSpecs([...objects]), 'a pod template')) {
+        const container = spec.containers?.[0];
+        if (container) container.ports = [{ name: 'held', containerPort: 80, hostPort: port }];
+      }
+      return [...objects];
+    },
+  };
+}
+
+/** The pods name their node themselves, past the scheduler: the kubelet's admission alone decides. */
+export function nodeName(node: string): Transform {
+  return {
+    name: `nodeName ${node}`,
+    apply: (objects) => {
+      for (const spec of requireOne(podSpecs([...objects]), 'a pod template')) spec.nodeName = node;
       return [...objects];
     },
   };

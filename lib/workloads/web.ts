@@ -4,6 +4,7 @@ import {
   claimsGone,
   claimTerminating,
   controllerObserved,
+  eventSeen,
   podsExactly,
   statefulSetAvailable,
   statefulSetAndPodsGone,
@@ -12,6 +13,7 @@ import {
   partitionRolledOut,
   podControlledBy,
   podCreated,
+  podFailed,
   podGone,
   podRunningAndReady,
   podRunningNotReady,
@@ -41,6 +43,7 @@ import {
   scaleStatefulSet,
 } from '../kube/verbs.js';
 import type { ExpectedIdentity, PodIdentityObservation } from '../invariants/identity.js';
+import type { UpdateAttempt } from '../invariants/limits.js';
 import type { ScaleObservation } from '../invariants/scale.js';
 import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
 import { waitFor } from '../support/wait.js';
@@ -61,7 +64,10 @@ import {
   partition,
   podManagementPolicy,
   replicas,
+  hostPort,
+  nodeName,
   schedulingGate,
+  statefulSetName,
   without,
   withoutReplicas,
   type ClaimRetentionPolicy,
@@ -69,6 +75,8 @@ import {
 } from './transforms.js';
 
 export interface WebOptions {
+  /** Another name for the StatefulSet (the Service stays `web`). */
+  readonly name?: string;
   readonly replicas?: number;
   readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** false: every new pod stays not Ready until a scenario marks it Ready. */
@@ -93,6 +101,10 @@ export interface WebOptions {
   readonly startOrdinal?: number;
   /** RollingUpdate maxUnavailable (MaxUnavailableStatefulSet feature gate). */
   readonly maxUnavailable?: number | string;
+  /** The container binds this port on its node (a second pod binding it there is rejected). */
+  readonly hostPort?: number;
+  /** The pods go to this node directly, past the scheduler (so the kubelet's own admission decides). */
+  readonly nodeName?: string;
 }
 
 /** The scheduling gate of the heldBySchedulingGate option. */
@@ -105,14 +117,17 @@ const MARKER_FILE = '/data/marker';
  * a file: a pod is Ready while /tmp/ready exists in it.
  */
 export class WebStatefulSet {
-  readonly name = 'web';
   readonly serviceName = 'web';
   readonly selector = 'app=web';
 
-  private constructor(readonly context: WorkloadContext) {}
+  private constructor(
+    readonly context: WorkloadContext,
+    readonly name = 'web',
+  ) {}
 
   static async deploy(context: WorkloadContext, options: WebOptions = {}): Promise<WebStatefulSet> {
     const transforms: Transform[] = [];
+    if (options.name !== undefined) transforms.push(statefulSetName(options.name));
     if (options.withoutReplicas) transforms.push(withoutReplicas());
     else if (options.replicas !== undefined) transforms.push(replicas(options.replicas));
     if (options.podManagementPolicy) transforms.push(podManagementPolicy(options.podManagementPolicy));
@@ -127,8 +142,10 @@ export class WebStatefulSet {
     if (options.minReadySeconds !== undefined) transforms.push(minReadySeconds(options.minReadySeconds));
     if (options.startOrdinal !== undefined) transforms.push(startOrdinal(options.startOrdinal));
     if (options.maxUnavailable !== undefined) transforms.push(maxUnavailable(options.maxUnavailable));
+    if (options.hostPort !== undefined) transforms.push(hostPort(options.hostPort));
+    if (options.nodeName !== undefined) transforms.push(nodeName(options.nodeName));
     await applyFixture(context, await loadFixture('web/web.yaml', context.cluster, transforms));
-    return new WebStatefulSet(context);
+    return new WebStatefulSet(context, options.name);
   }
 
   private get ns() {
@@ -242,6 +259,11 @@ export class WebStatefulSet {
   /** The pod of this ordinal, with this UID, has the controller of `controllerUid` (undefined: none). */
   waitPodController(ordinal: number, uid: string, controllerUid: string | undefined) {
     return podControlledBy(this.ns, this.podName(ordinal), uid, controllerUid);
+  }
+
+  /** The pod of this ordinal reached phase Failed; returns it. */
+  waitPodFailed(ordinal: number) {
+    return podFailed(this.ns, this.podName(ordinal));
   }
 
   /** A pod of this ordinal exists (other than the one of `previousUid`), whatever its state. */
@@ -369,6 +391,27 @@ export class WebStatefulSet {
   /** Sets labels of this ordinal's pod (null removes one): a pod whose labels stop matching the selector is released. */
   async labelPod(ordinal: number, labels: Record<string, string | null>): Promise<void> {
     await patchPod(this.ns, this.podName(ordinal), { metadata: { labels } }, `labels ${JSON.stringify(labels)}`);
+  }
+
+  /**
+   * Tries a JSON merge patch of the spec that validation may refuse, and says what the API server
+   * answered: the attempt for forbiddenUpdatesRejected.
+   */
+  async tryUpdate(field: string, allowed: boolean, spec: object): Promise<UpdateAttempt> {
+    try {
+      await patchStatefulSet(this.ns, this.name, { spec }, `update ${field}`);
+      return { field, allowed, accepted: true };
+    } catch (error) {
+      const code = (error as { statusCode?: number }).statusCode;
+      const message = error instanceof Error ? error.message.replace(/^.*? failed: /, '') : String(error);
+      if (code === undefined) throw error;
+      return { field, allowed, accepted: false, code, message };
+    }
+  }
+
+  /** The controller recorded an Event of this reason about the set; returns its message. */
+  waitEvent(reason: string): Promise<string> {
+    return eventSeen(this.ns, { kind: 'StatefulSet', name: this.name }, reason);
   }
 
   /** Removes the change changeTemplate made: the template is the fixture's again, which is a rollback. */
