@@ -220,8 +220,11 @@ async function main(): Promise<number> {
     printTimings(await readTimings(outDir), log);
   } finally {
     if (probe) {
-      const writes = await probe.stop();
+      const { writes, failures } = await probe.stop();
       await writeFile(join(outDir, LATENCY_PROBE_FILE), JSON.stringify(writes));
+      log.say(
+        `latency probe: ${writes.length} write(s), ${writes.filter((write) => write.receivedAt !== undefined).length} seen by its recorder${failures.length > 0 ? `; ${failures.length} failed, e.g. ${failures[0]}` : ''}`,
+      );
     }
     // Scenarios delete their namespaces without waiting; whatever is left (a test that was
     // interrupted) is deleted now, and then the run proves that nothing it made is left, on
