@@ -251,8 +251,11 @@ async function main(): Promise<number> {
     await printResults(outDir, log);
   } finally {
     if (probe) {
-      const writes = await probe.stop();
+      const { writes, failures } = await probe.stop();
       await writeFile(join(outDir, LATENCY_PROBE_FILE), JSON.stringify(writes));
+      log.say(
+        `latency probe: ${writes.length} write(s), ${writes.filter((write) => write.receivedAt !== undefined).length} seen by its recorder${failures.length > 0 ? `; ${failures.length} failed, e.g. ${failures[0]}` : ''}`,
+      );
     }
     if (repro) {
       // npm run repro: the namespaces stay for exploration; say how to remove them.

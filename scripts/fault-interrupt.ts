@@ -16,6 +16,7 @@
  * NAME (default sts-faults) is a kind cluster of your own that the runs reuse and leave alone.
  * Writes out/fault-interrupt/result.json; exits nonzero if any moment left something behind.
  */
+import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { connect, loadKubeConfig, type Kube } from '../lib/kube/client.js';
 import { cacheRoot } from '../lib/toolchain/cache.js';
@@ -85,7 +86,6 @@ const MOMENTS: readonly Moment[] = [
     cluster: 'kept',
     describe: 'the first timeline file appeared under <out>/timelines/ (evidence of the first test being written)',
     arrived: async (_run, { out }) => {
-      const { readdir } = await import('node:fs/promises');
       const entries = await readdir(join(out, 'timelines'), { recursive: true }).catch(() => []);
       return entries.some((entry) => String(entry).endsWith('.timeline.json'));
     },

@@ -12,8 +12,8 @@ import { kubeSource, TimelineRecorder } from './recorder.js';
  * them: the probe does not disturb the scenarios it runs beside.
  */
 export interface LatencyProbe {
-  /** Stops writing and recording; the writes, each with the moment the recorder received it. */
-  stop(): Promise<ProbeWrite[]>;
+  /** Stops writing and recording; the writes, each with the moment the recorder received it, and the failed ones. */
+  stop(): Promise<{ writes: ProbeWrite[]; failures: string[] }>;
 }
 
 export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 100): Promise<LatencyProbe> {
@@ -21,6 +21,7 @@ export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 
     resources: ['events'],
   });
   const writes: Array<Omit<ProbeWrite, 'receivedAt'>> = [];
+  const failures: string[] = [];
   const stopping = new AbortController();
   const writer = (async () => {
     for (let index = 0; !stopping.signal.aborted; index++) {
@@ -32,7 +33,8 @@ export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 
             namespace: namespace.name,
             body: {
               metadata: { name: `latency-probe-${index}` },
-              involvedObject: { apiVersion: 'v1', kind: 'Namespace', name: namespace.name },
+              // A namespaced object in the Event's own namespace, as Event validation requires; it need not exist.
+              involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: 'latency-probe', namespace: namespace.name },
               reason: 'LatencyProbe',
               message: `write ${index}`,
               type: 'Normal',
@@ -40,10 +42,14 @@ export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 
             },
           }),
         { retry: false },
-      ).catch(() => undefined);
+      ).catch((error: Error) => {
+        failures.push(error.message);
+        return undefined;
+      });
       const respondedAt = Date.now();
       const rv = Number(event?.metadata?.resourceVersion);
       if (Number.isFinite(rv) && rv > 0) writes.push({ rv, sentAt, respondedAt });
+      // The probe's pace, not a wait for anything: one write per interval.
       await delay(Math.max(0, intervalMs - (respondedAt - sentAt)), undefined, { signal: stopping.signal }).catch(
         () => undefined,
       );
@@ -57,7 +63,7 @@ export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 
       const received = new Map<number, number>();
       for (const record of recording.records)
         if (record.type === 'ADDED') received.set(Number(record.object.metadata?.resourceVersion), record.receivedAt);
-      return writes.map((write) => ({ ...write, receivedAt: received.get(write.rv) }));
+      return { writes: writes.map((write) => ({ ...write, receivedAt: received.get(write.rv) })), failures };
     },
   };
 }
