@@ -9,7 +9,7 @@ import { GuideStatements, placement } from './guide-statements.js';
 import type { Scenario } from './scenario.js';
 
 /** The statements of the ledger the ordered-creation scenario decides from this very judge. */
-const CREATION = ['complete-guide/scale-up-strict-order', 'comprehensive-guide/created-in-sequence'];
+const CREATION = ['day-11/takeaway-create-sequential', 'master-stateful-applications/table-order-sequential'];
 const TEST = 'suites/core/ordered-creation.test.ts > creates web-0, web-1, web-2 in order';
 
 /**

@@ -16,12 +16,12 @@ const HOLD_MS = 10_000;
 const GUIDES = {
   creation: [
     'complete-guide/created-updated-deleted-in-sequence',
-    'complete-guide/scale-up-strict-order',
+
     'complete-guide/scale-up-ready-before-next',
-    'complete-guide/wait-each-ready',
+
     'complete-guide/scaling-one-at-a-time',
     'day-11/takeaway-create-sequential',
-    'comprehensive-guide/created-in-sequence',
+
     'statefulsets-overview/guarantees-ordering-uniqueness',
     'statefulsets-overview/table-scaling-ordered',
     'master-stateful-applications/guarantees-ordering-uniqueness',

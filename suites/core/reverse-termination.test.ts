@@ -16,8 +16,7 @@ const REPLICAS = 4;
 const GUIDES = {
   scaleDown: [
     'complete-guide/created-updated-deleted-in-sequence',
-    'complete-guide/scale-down-reverse',
-    'complete-guide/patch-scale-down-highest-first',
+
     'complete-guide/scaling-one-at-a-time',
     'day-11/takeaway-delete-reverse',
     'statefulsets-overview/table-scaling-ordered',

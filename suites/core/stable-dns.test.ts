@@ -30,8 +30,7 @@ const GUIDES = {
     'day-11/box-ordered-names',
     'day-11/box-unique-identifiable',
     'day-11/takeaway-names-never-change',
-    'comprehensive-guide/unique-identities-stable-hostnames',
-    'comprehensive-guide/predictable-hostname',
+
     'statefulsets-overview/guarantees-ordering-uniqueness',
     'statefulsets-overview/sticky-identity',
     'statefulsets-overview/ordered-naming',
@@ -51,7 +50,7 @@ const GUIDES = {
     'day-11/analogy-same-mailbox-address',
     'day-11/box-headless-direct-access',
     'day-11/takeaway-dns-names-stable',
-    'comprehensive-guide/dns-entry-format',
+
     'statefulsets-overview/field-service-name',
     'master-stateful-applications/table-dns-predictable',
     'master-stateful-applications/dns-pattern',

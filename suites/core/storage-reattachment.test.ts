@@ -18,22 +18,13 @@ const uniqueMarker = (pod: string) => `${pod}-${randomBytes(6).toString('hex')}`
 /** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
 const GUIDES = {
   /** A deleted pod comes back to its own claim, volume and data. */
-  podDeleted: [
-    'complete-guide/restart-same-data',
-    'complete-guide/own-volume-survives-deletion',
-    'comprehensive-guide/volumes-retained-pods-deleted',
-  ],
+  podDeleted: ['complete-guide/restart-same-data', 'complete-guide/own-volume-survives-deletion'],
   /** Scaled to 0 and back, every ordinal gets its own claim, volume and data back. */
-  scaledBack: ['complete-guide/volumes-remain-for-scale-up'],
+  scaledBack: [],
   /** Both: each pod's own storage, across every way this scenario replaced its pods. */
   /** Storage that also survives "cluster maintenance": no node is drained or upgraded here. */
   maintenance: ['complete-guide/dedicated-storage-survives'],
-  ownStorage: [
-    'comprehensive-guide/own-persistent-storage',
-    'comprehensive-guide/own-storage-volume',
-    'comprehensive-guide/storage-persists-rescheduling',
-    'statefulsets-overview/table-storage-per-pod',
-  ],
+  ownStorage: ['statefulsets-overview/table-storage-per-pod'],
 };
 
 describe('stable storage', () => {
