@@ -14,7 +14,7 @@ import { Kind } from './kind.js';
 import { waitForNodeImages, waitForNodesReady } from './nodes.js';
 import { cacheRoot } from '../toolchain/cache.js';
 import { dockerAnswers } from '../toolchain/host.js';
-import { prepareOffline } from '../toolchain/prepare.js';
+import { prepareOffline, preparePlaceholderImages } from '../toolchain/prepare.js';
 import type { ClusterHandle } from '../kube/cluster-handle.js';
 import type { ClusterSession } from './provider.js';
 import { registriesReachable } from './registries.js';
@@ -102,8 +102,10 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
       'start Docker, or run `npm run cluster:prepare`, which installs and starts it',
     );
   } else {
-    // The guides' placeholder images (myapp, backup-tool) exist nowhere online: they are not in this map.
-    imageMap = withUserArchives(officialMap());
+    // The guides' placeholder images (myapp, backup-tool) exist in no registry: built here, as offline.
+    const placeholders = await preparePlaceholderImages({ say: (line) => say(`  ${line}`), signal: request.signal });
+    imageMap = withUserArchives(officialMap(placeholders.images));
+    archives.push(placeholders.archive);
     // Online, kind's own published node image of that version.
     if (request.kubernetesVersion) nodeImage = `kindest/node:${request.kubernetesVersion}`;
   }

@@ -41,10 +41,13 @@ describe('settings', () => {
       mode: 'auto',
       kubernetes: undefined,
       keepCluster: false,
+      images: undefined,
       concurrency: DEFAULT_CONCURRENCY,
       shard: undefined,
       out: 'out',
     });
+    expect(read([])).toHaveProperty('images', undefined);
+    expect(read([], { STS_IMAGES: '/air-gapped' })).toMatchObject({ images: '/air-gapped' });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
   });
 
@@ -117,6 +120,8 @@ describe('settings', () => {
         '3',
         '--online',
         '--keep-cluster',
+        '--images',
+        '/images',
         '--concurrency',
         '2',
         '--out',
@@ -134,6 +139,7 @@ describe('settings', () => {
       mode: 'online',
       kubernetes: ['v1.33.13'],
       keepCluster: true,
+      images: '/images',
       concurrency: 2,
       shard: { index: 1, count: 1 },
       out: 'o',

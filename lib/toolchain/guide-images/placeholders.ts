@@ -1,20 +1,9 @@
 import { join } from 'node:path';
 import { catalogEntry } from '../image-catalog.js';
 import { toolsRootfs } from '../rootfs.js';
-import {
-  aptLayer,
-  asset,
-  catalogLabels,
-  fileLayer,
-  imageStillPresent,
-  INTERMEDIATE,
-  recipe,
-  runIn,
-  type ImageResult,
-  type Step,
-} from './layers.js';
-import { MARIADB_DEBIAN_VERSION, type PackagedImageResult } from './mariadb.js';
-import { postgresClient } from './postgres.js';
+import { asset, catalogLabels, fileLayer, imageStillPresent, recipe, runIn, type Step } from './layers.js';
+import type { PackagedImageResult } from './mariadb.js';
+import { backupToolPackages } from './packages.js';
 
 /**
  * The guides' placeholder images, which no registry holds: `myapp` (two versions, for a rolling
@@ -39,7 +28,9 @@ export const myappImages: Step<MyappResult> = {
     asset('myapp', 'myapp.cgi'),
     asset('myapp', 'index.cgi'),
   ),
-  fingerprint: () => ({ images: [myapp1.local, myapp2.local] }),
+  fingerprint: () => ({
+    images: [myapp1, myapp2].map((entry) => ({ image: entry.local, labels: catalogLabels(entry) })),
+  }),
   stillPresent: async (output) => {
     for (const image of output.result.images)
       if (!(await imageStillPresent({ ...output, result: { image } }))) return false;
@@ -66,33 +57,13 @@ export const myappImages: Step<MyappResult> = {
   },
 };
 
-export const backupToolPackages: Step<ImageResult> = {
-  name: 'guide-backup-tool-packages',
-  title: 'MariaDB client beside the PostgreSQL client tools, from Debian',
-  resource: 'io',
-  needs: [postgresClient],
-  recipeFiles: recipe(import.meta.url, asset('backup-tool', 'layer.sh')),
-  fingerprint: () => ({ mariadb: MARIADB_DEBIAN_VERSION }),
-  stillPresent: imageStillPresent,
-  async build(context, use) {
-    const image = `${INTERMEDIATE}/guide-backup-tool-packages:${context.key}`;
-    await aptLayer(context, {
-      from: use(postgresClient).result.image,
-      image,
-      script: asset('backup-tool', 'layer.sh'),
-      env: { MARIADB_DEBIAN_VERSION },
-    });
-    return { image };
-  },
-};
-
 export const backupToolImage: Step<PackagedImageResult> = {
   name: 'guide-backup-tool',
   title: `${backup.local}: mariadb-dump and pg_dump behind one script`,
   resource: 'io',
   needs: [backupToolPackages],
   recipeFiles: recipe(import.meta.url, asset('backup-tool', 'Dockerfile'), asset('backup-tool', 'backup-tool.sh')),
-  fingerprint: () => ({ image: backup.local }),
+  fingerprint: () => ({ image: backup.local, labels: catalogLabels(backup) }),
   stillPresent: imageStillPresent,
   async build(context, use) {
     await fileLayer(context, {
