@@ -5,6 +5,7 @@ import {
   imageMapFromNodes,
   imageMapMarkdown,
   localImagesOf,
+  notRunHere,
   officialMap,
   resolveImage,
   standInMap,
@@ -98,5 +99,14 @@ describe('imageMapMarkdown', () => {
     const markdown = imageMapMarkdown(standInMap(everyStandIn));
     expect(markdown.split('\n').filter((line) => line.startsWith('| `'))).toHaveLength(IMAGE_CATALOG.length);
     expect(markdown).toContain('not run here: replica sets');
+  });
+});
+
+describe('notRunHere', () => {
+  it('says what a stand-in cannot show and which official image it needs; nothing for official images', () => {
+    const lines = notRunHere(standInMap(everyStandIn), 'mongo:6.0');
+    expect(lines[0]).toMatch(/^not run here: replica sets .*; needs mongo: \(online, or --images DIR\)$/);
+    expect(notRunHere(officialMap(), 'mongo:6.0')).toEqual([]);
+    expect(notRunHere(standInMap(everyStandIn), 'redis:7')).toEqual([]);
   });
 });

@@ -33,6 +33,7 @@ function standIn(entry: CatalogEntry): ImageMapEntry {
     version: entry.version,
     source: entry.source,
     cannotShow: entry.cannotShow,
+    ...(entry.asOfficial ? { asOfficial: entry.asOfficial } : {}),
   };
 }
 
@@ -182,6 +183,7 @@ export function imageMapMarkdown(map: readonly ImageMapEntry[]): string {
       `${entry.product} ${entry.version}`,
       entry.source,
       entry.cannotShow.length > 0 ? entry.cannotShow.map((item) => `not run here: ${item}`).join('<br>') : '',
+      (entry.asOfficial ?? []).join('<br>'),
     ]
       .map(cell)
       .join(' | '),
@@ -191,9 +193,20 @@ export function imageMapMarkdown(map: readonly ImageMapEntry[]): string {
     '',
     'What ran for each image the fixtures name. "not run here" statements need the official image (online mode, or `--images DIR`).',
     '',
-    '| fixtures name | mode | image that ran | product and version | built from | what it cannot show |',
-    '|---|---|---|---|---|---|',
+    '| fixtures name | mode | image that ran | product and version | built from | what it cannot show | as on the official image |',
+    '|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
     '',
   ].join('\n');
+}
+
+/**
+ * What a scenario must report beside its verdicts for an image it runs: for a stand-in, each
+ * "not run here" statement with the official image it needs; nothing for official images.
+ */
+export function notRunHere(map: readonly ImageMapEntry[], reference: string): string[] {
+  const resolved = resolveImage(map, reference);
+  if (!resolved || resolved.entry.mode !== 'stand-in') return [];
+  const needs = `needs ${shortPattern(resolved.entry.official).replace(/\*$/, '')} (online, or --images DIR)`;
+  return resolved.entry.cannotShow.map((item) => `not run here: ${item}; ${needs}`);
 }

@@ -41,4 +41,6 @@ export interface ImageMapEntry {
   readonly source: string;
   /** What this run cannot decide with it (empty for official images). */
   readonly cannotShow: readonly string[];
+  /** Official behaviour a stand-in reproduces on purpose (checked by the integration project). */
+  readonly asOfficial?: readonly string[];
 }

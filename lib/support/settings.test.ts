@@ -39,9 +39,12 @@ describe('settings', () => {
       workers: 0,
       mode: 'auto',
       keepCluster: false,
+      images: undefined,
       concurrency: DEFAULT_CONCURRENCY,
       out: 'out',
     });
+    expect(read([])).toHaveProperty('images', undefined);
+    expect(read([], { STS_IMAGES: '/air-gapped' })).toMatchObject({ images: '/air-gapped' });
     expect(DEFAULT_CLUSTER_NAME).toBe('sts-e2e');
   });
 
@@ -84,6 +87,8 @@ describe('settings', () => {
         '3',
         '--online',
         '--keep-cluster',
+        '--images',
+        '/images',
         '--concurrency',
         '2',
         '--out',
@@ -96,6 +101,7 @@ describe('settings', () => {
       workers: 3,
       mode: 'online',
       keepCluster: true,
+      images: '/images',
       concurrency: 2,
       out: 'o',
     });

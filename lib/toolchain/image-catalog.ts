@@ -35,6 +35,11 @@ export interface CatalogEntry {
   readonly placeholder?: boolean;
   /** What a run on the stand-in cannot decide; the report says "not run here: <this>; needs <official>". */
   readonly cannotShow: readonly string[];
+  /**
+   * Behaviour of the official image the stand-in reproduces on purpose, checked by the
+   * integration project (lib/workloads/*.integration.test.ts), where a guide depends on it.
+   */
+  readonly asOfficial?: readonly string[];
 }
 
 const local = (name: string, tag: string) => `${WORKLOAD_REGISTRY}/${name}:${tag}`;
@@ -59,6 +64,11 @@ export const IMAGE_CATALOG: readonly CatalogEntry[] = [
     cannotShow: [
       'MySQL 8.0 itself: super_read_only (MariaDB refuses --super-read-only at start), caching_sha2_password, MySQL GTIDs, CHANGE REPLICATION SOURCE/START REPLICA, MySQL error texts',
       'a rollout between two MySQL versions (one MariaDB version here: every mysql tag maps to it)',
+    ],
+    asOfficial: [
+      'root@localhost has the root password and no socket authentication: `mysql -h localhost -e "SELECT 1"` without a password is refused (ERROR 1045), `mysqladmin ping` succeeds',
+      'init runs with --skip-networking: TCP 3306 opens only once init is done',
+      '/etc/mysql/conf.d is read last, so a ConfigMap mounted there wins',
     ],
   },
   {
@@ -107,9 +117,10 @@ export const IMAGE_CATALOG: readonly CatalogEntry[] = [
     id: 'myapp-1',
     official: 'docker.io/library/myapp:1.0',
     local: local('myapp', '1.0'),
-    product: 'myapp (BusyBox httpd + CGI answering its version and hostname)',
+    product: 'myapp',
     version: '1.0',
-    source: 'Debian busybox-static; script of the suite',
+    source:
+      'BusyBox httpd (Debian busybox-static) and a CGI script of the suite: version, hostname, values under /data',
     placeholder: true,
     cannotShow: [],
   },
@@ -117,9 +128,10 @@ export const IMAGE_CATALOG: readonly CatalogEntry[] = [
     id: 'myapp',
     official: 'docker.io/library/myapp',
     local: local('myapp', '2.0'),
-    product: 'myapp (BusyBox httpd + CGI answering its version and hostname)',
+    product: 'myapp',
     version: '2.0',
-    source: 'Debian busybox-static; script of the suite',
+    source:
+      'BusyBox httpd (Debian busybox-static) and a CGI script of the suite: version, hostname, values under /data',
     placeholder: true,
     cannotShow: [],
   },
@@ -127,9 +139,10 @@ export const IMAGE_CATALOG: readonly CatalogEntry[] = [
     id: 'backup-tool',
     official: 'docker.io/library/backup-tool',
     local: local('backup-tool', '1.0'),
-    product: 'backup-tool (mariadb-dump 10.11.19 and pg_dump 15.20 behind one script)',
+    product: 'backup-tool',
     version: '1.0',
-    source: 'Debian mariadb-client, postgresql-client-15; script of the suite',
+    source:
+      'mariadb-dump 10.11.19 and pg_dump 15.20 (Debian) behind a script of the suite: backup into /backup, restore',
     placeholder: true,
     cannotShow: [],
   },

@@ -13,11 +13,17 @@ import {
   type WorkloadImage,
   type WorkloadImagesResult,
 } from './images.js';
-import { guideImages, isGuideIntermediate, type GuideImagesResult } from './guide-images/index.js';
+import { guideImages, isGuideIntermediate, placeholderImages, type GuideImagesResult } from './guide-images/index.js';
 import { IMAGE_CATALOG } from './image-catalog.js';
 import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './pipeline.js';
 import { pins } from './pins.js';
 import { kindCli, kubernetes } from './toolchain.js';
+
+/** A `docker save` archive and the images in it, with Docker's image id where it is known. */
+export interface ImageArchive {
+  readonly file: string;
+  readonly images: ReadonlyArray<{ readonly image: string; readonly id?: string }>;
+}
 
 /** What a kind cluster needs, all of it local: the kind binary, the node image and the workload images. */
 export interface OfflineArtifacts {
@@ -27,8 +33,8 @@ export interface OfflineArtifacts {
   readonly kubernetesVersion: string;
   /** Every local workload image (busybox and the guide images of lib/toolchain/image-catalog.ts). */
   readonly workloadImages: readonly string[];
-  /** `docker save` archives of the workload images, for `kind load image-archive`. */
-  readonly workloadArchives: readonly string[];
+  /** `docker save` archives of the workload images, for `kind load image-archive`, with what they hold. */
+  readonly workloadArchives: readonly ImageArchive[];
   readonly host: HostFacts;
 }
 
@@ -82,38 +88,7 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
     if (unknown.length > 0) throw new UnknownStepError(unknown, known);
   }
 
-  const timings: Array<StepOutput<unknown>> = [];
-  const reporter: PipelineReporter = {
-    started: (step, key, logFile) => say(`▸ ${step.name}: ${step.title} [${key}] (log: ${logFile})`),
-    progress: (step, elapsed, lastLine) =>
-      say(`  ${step.name}: ${formatDuration(elapsed)} so far; ${truncate(lastLine, 110)}`),
-    finished: (output) => {
-      timings.push(output);
-      say(
-        output.cached
-          ? `✓ ${output.name}: cached [${output.key}]`
-          : `✓ ${output.name}: built in ${formatDuration(output.seconds)}`,
-      );
-    },
-    failed: () => {},
-  };
-  // The first failure stops the other steps (their commands are killed) before it is reported.
-  const stop = new AbortController();
-  options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
-  const pipeline = new Pipeline({
-    cache,
-    rebuild,
-    reporter,
-    signal: stop.signal,
-    env: {
-      GOTOOLCHAIN: 'local',
-      GOFLAGS: '-mod=mod',
-      GOWORK: 'off',
-      CGO_ENABLED: '0',
-      GOMODCACHE: cache.goModCache,
-      GOCACHE: cache.goBuildCache,
-    },
-  });
+  const { pipeline, stop, timings } = toolchainPipeline(cache, rebuild, say, options.signal);
   const settled = await Promise.allSettled(
     [
       pipeline.resolve(kindCli),
@@ -174,8 +149,76 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
       ...workloads.result.images.map((image) => image.image),
       ...guides.result.images.map((image) => image.image),
     ],
-    workloadArchives: [join(workloads.dir, workloads.result.tarball), guideArchive],
+    workloadArchives: [
+      {
+        file: join(workloads.dir, workloads.result.tarball),
+        images: workloads.result.images.map(({ image }) => ({ image })),
+      },
+      { file: guideArchive, images: guides.result.images.map(({ image, id }) => ({ image, id })) },
+    ],
     host,
+  };
+}
+
+/** The pipeline of cluster:prepare, reporting each step through `say`; a failure stops the others. */
+function toolchainPipeline(
+  cache: CacheLayout,
+  rebuild: ReadonlySet<string> | 'all',
+  say: (line: string) => void,
+  signal?: AbortSignal,
+): { pipeline: Pipeline; stop: AbortController; timings: Array<StepOutput<unknown>> } {
+  const timings: Array<StepOutput<unknown>> = [];
+  const reporter: PipelineReporter = {
+    started: (step, key, logFile) => say(`▸ ${step.name}: ${step.title} [${key}] (log: ${logFile})`),
+    progress: (step, elapsed, lastLine) =>
+      say(`  ${step.name}: ${formatDuration(elapsed)} so far; ${truncate(lastLine, 110)}`),
+    finished: (output) => {
+      timings.push(output);
+      say(
+        output.cached
+          ? `✓ ${output.name}: cached [${output.key}]`
+          : `✓ ${output.name}: built in ${formatDuration(output.seconds)}`,
+      );
+    },
+    failed: () => {},
+  };
+  // The first failure stops the other steps (their commands are killed) before it is reported.
+  const stop = new AbortController();
+  signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const pipeline = new Pipeline({
+    cache,
+    rebuild,
+    reporter,
+    signal: stop.signal,
+    env: {
+      GOTOOLCHAIN: 'local',
+      GOFLAGS: '-mod=mod',
+      GOWORK: 'off',
+      CGO_ENABLED: '0',
+      GOMODCACHE: cache.goModCache,
+      GOCACHE: cache.goBuildCache,
+    },
+  });
+  return { pipeline, stop, timings };
+}
+
+/**
+ * Online mode: only the guides' placeholder images (myapp, backup-tool), which no registry holds,
+ * built the offline way (they need Debian packages and busybox) and saved into their own archive.
+ */
+export async function preparePlaceholderImages(
+  options: PrepareOptions = {},
+): Promise<{ images: readonly string[]; archive: ImageArchive }> {
+  const say = options.say ?? ((line: string) => console.log(line));
+  const cache = options.cache ?? cacheLayout();
+  await prepareHost({ cache, say: (line) => say(`  host: ${line}`), buildTools: true });
+  const { pipeline } = toolchainPipeline(cache, options.rebuild ?? new Set<string>(), say, options.signal);
+  const output = await pipeline.resolve(placeholderImages);
+  const file = join(output.dir, output.result.tarball);
+  for (const image of output.result.images) await ensureImageLoaded(image.image, file, say, image.id);
+  return {
+    images: output.result.images.map(({ image }) => image),
+    archive: { file, images: output.result.images.map(({ image, id }) => ({ image, id })) },
   };
 }
 

@@ -3,15 +3,23 @@ import { execa } from 'execa';
 import { IMAGE_CATALOG } from '../image-catalog.js';
 import { ferretdbImage } from './ferretdb.js';
 import { mariadbImage } from './mariadb.js';
+import { backupToolImage, myappImages } from './placeholders.js';
 import { postgres1422Image, postgres1423Image, postgres15Image } from './postgres.js';
-import { INTERMEDIATE, recipe, type Step } from './layers.js';
+import { INTERMEDIATE, recipe, type Step, type StepContext } from './layers.js';
 
 /**
  * The images the guides' workloads run (lib/toolchain/image-catalog.ts), built from Debian, npm
  * and the Go module proxy (see layers.ts), saved together into one archive: shared layers are
  * stored once, and `kind load image-archive` puts them on the nodes the way it does busybox.
  */
-const imageSteps = [mariadbImage, postgres1423Image, postgres1422Image, postgres15Image, ferretdbImage] as const;
+const imageSteps = [
+  mariadbImage,
+  postgres1423Image,
+  postgres1422Image,
+  postgres15Image,
+  ferretdbImage,
+  backupToolImage,
+] as const;
 
 export interface GuideImage {
   readonly image: string;
@@ -30,27 +38,40 @@ export const guideImages: Step<GuideImagesResult> = {
   name: 'guide-images',
   title: 'guide workload images (databases, myapp, backup-tool) saved into one archive',
   resource: 'io',
-  needs: [...imageSteps],
+  needs: [...imageSteps, myappImages],
   recipeFiles: recipe(import.meta.url),
   fingerprint: () => ({ catalog: IMAGE_CATALOG.map((entry) => entry.local) }),
-  async build(context, use) {
-    const names = imageSteps.map((step) => use(step).result.image);
-    const images: GuideImage[] = [];
-    for (const image of names) {
-      const [id = '', size = '0'] = (
-        await context.capture('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', image])
-      )
-        .trim()
-        .split(' ');
-      images.push({ image, id, bytes: Number(size) });
-    }
-    const tarball = join(context.outDir, 'guide-images.tar');
-    context.note(`saving ${names.length} images`);
-    await context.run('docker', ['save', '-o', tarball, ...names]);
-    const archiveBytes = Number((await execa('stat', ['-c', '%s', tarball])).stdout.trim());
-    return { tarball: 'guide-images.tar', images, archiveBytes };
-  },
+  build: (context, use) =>
+    saveImages(context, [...imageSteps.map((step) => use(step).result.image), ...use(myappImages).result.images]),
 };
+
+/** Online mode's archive: only the guides' placeholder images, which no registry holds. */
+export const placeholderImages: Step<GuideImagesResult> = {
+  name: 'guide-placeholder-images',
+  title: "the guides' placeholder images (myapp, backup-tool) saved into one archive",
+  resource: 'io',
+  needs: [backupToolImage, myappImages],
+  recipeFiles: recipe(import.meta.url),
+  fingerprint: () => ({ catalog: IMAGE_CATALOG.filter((entry) => entry.placeholder).map((entry) => entry.local) }),
+  build: (context, use) => saveImages(context, [use(backupToolImage).result.image, ...use(myappImages).result.images]),
+};
+
+async function saveImages(context: StepContext, names: readonly string[]): Promise<GuideImagesResult> {
+  const images: GuideImage[] = [];
+  for (const image of names) {
+    const [id = '', size = '0'] = (
+      await context.capture('docker', ['image', 'inspect', '--format', '{{.Id}} {{.Size}}', image])
+    )
+      .trim()
+      .split(' ');
+    images.push({ image, id, bytes: Number(size) });
+  }
+  const tarball = join(context.outDir, 'guide-images.tar');
+  context.note(`saving ${names.length} images`);
+  await context.run('docker', ['save', '-o', tarball, ...names]);
+  const archiveBytes = Number((await execa('stat', ['-c', '%s', tarball])).stdout.trim());
+  return { tarball: 'guide-images.tar', images, archiveBytes };
+}
 
 /** Intermediate images of the guide steps (layers below the published ones), for pruning. */
 export function isGuideIntermediate(reference: string): boolean {

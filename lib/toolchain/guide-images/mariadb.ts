@@ -1,46 +1,18 @@
 import { catalogEntry } from '../image-catalog.js';
-import { debianBase } from './debian.js';
 import {
-  aptLayer,
   asset,
   catalogLabels,
   debianPackageVersion,
   fileLayer,
   imageStillPresent,
-  INTERMEDIATE,
   recipe,
   runIn,
-  upstreamVersion,
   type ImageResult,
   type Step,
 } from './layers.js';
-
-/** The Debian version of mariadb-server and mariadb-backup (bookworm's security archive). */
-const MARIADB_DEBIAN_VERSION = '1:10.11.19-0+deb12u1';
+import { mariadbPackages } from './packages.js';
 
 const entry = catalogEntry('mysql');
-
-export const mariadbPackages: Step<ImageResult> = {
-  name: 'guide-mariadb-packages',
-  title: `MariaDB ${upstreamVersion(MARIADB_DEBIAN_VERSION)} packages from Debian (server, mariadb-backup, ncat)`,
-  resource: 'io',
-  needs: [debianBase],
-  recipeFiles: recipe(import.meta.url, asset('mariadb', 'layer.sh')),
-  fingerprint: () => ({ mariadb: MARIADB_DEBIAN_VERSION }),
-  stillPresent: imageStillPresent,
-  async build(context, use) {
-    if (upstreamVersion(MARIADB_DEBIAN_VERSION) !== entry.version)
-      throw new Error(`the image catalog says MariaDB ${entry.version}, the recipe installs ${MARIADB_DEBIAN_VERSION}`);
-    const image = `${INTERMEDIATE}/guide-mariadb-packages:${context.key}`;
-    await aptLayer(context, {
-      from: use(debianBase).result.image,
-      image,
-      script: asset('mariadb', 'layer.sh'),
-      env: { MARIADB_DEBIAN_VERSION },
-    });
-    return { image };
-  },
-};
 
 export interface PackagedImageResult extends ImageResult {
   /** Debian versions of the packages that matter, as installed. */
@@ -53,7 +25,7 @@ export const mariadbImage: Step<PackagedImageResult> = {
   resource: 'io',
   needs: [mariadbPackages],
   recipeFiles: recipe(import.meta.url, asset('mariadb', 'Dockerfile'), asset('mariadb', 'docker-entrypoint.sh')),
-  fingerprint: () => ({ image: entry.local }),
+  fingerprint: () => ({ image: entry.local, labels: catalogLabels(entry) }),
   stillPresent: imageStillPresent,
   async build(context, use) {
     await fileLayer(context, {

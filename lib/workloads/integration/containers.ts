@@ -92,13 +92,22 @@ function configured(image: string, spec: ContainerSpec): GenericContainer {
   return container;
 }
 
-/** A long-running container; resolves once `startedWhen` is logged (default: once it runs). */
+/** A long-running container; resolves once `startedWhen` is logged, or else once it runs. */
 export async function startContainer(image: string, spec: ContainerSpec = {}): Promise<StartedTestContainer> {
   await requireLocalImage(image);
   return configured(image, spec)
-    .withWaitStrategy(spec.startedWhen ? Wait.forLogMessage(spec.startedWhen) : Wait.forLogMessage(/./))
+    .withWaitStrategy(spec.startedWhen ? Wait.forLogMessage(spec.startedWhen) : new RunningStrategy())
     .withStartupTimeout(120_000)
     .start();
+}
+
+/** Succeeds once the container runs; fails if it exited (the adapters then wait for the server itself). */
+class RunningStrategy extends StartupCheckStrategy {
+  override async checkStartupState(dockerClient: Dockerode, containerId: string): Promise<StartupStatus> {
+    const info = await dockerClient.getContainer(containerId).inspect();
+    if (info.State.Running) return 'SUCCESS';
+    return info.State.Status === 'exited' || info.State.Status === 'dead' ? 'FAIL' : 'PENDING';
+  }
 }
 
 /** Succeeds once the container has exited, whatever its exit code: for contracts that end in an error. */
