@@ -4,6 +4,7 @@
  * does (busybox nslookup via every DNS server, after convergence).
  */
 import type { Decision } from '../../lib/claims/ledger.js';
+import { notRunHere, resolveImage } from '../../lib/cluster/image-map.js';
 import { dnsMatchesPods } from '../../lib/invariants/dns.js';
 import { ledgerFigures, ledgerIntact, type ReadBack, type WriteLedger } from '../../lib/invariants/data.js';
 import type { Verdict } from '../../lib/invariants/verdict.js';
@@ -109,3 +110,17 @@ export async function judgeLedgers(
 
 /** Seconds since `since` (ms), one decimal. */
 export const secondsSince = (since: number) => Math.round((Date.now() - since) / 100) / 10;
+
+/** For each official image a scenario runs: what ran instead, and what that stand-in cannot show. */
+export async function noteImages(scenario: Scenario, officials: readonly string[]): Promise<void> {
+  const facts: Record<string, string> = {};
+  for (const official of officials) {
+    const resolved = resolveImage(scenario.cluster.imageMap, official);
+    const what = resolved
+      ? `${resolved.image} (${resolved.entry.mode}: ${resolved.entry.product} ${resolved.entry.version})`
+      : 'as named (no entry in the image map)';
+    const cannot = notRunHere(scenario.cluster.imageMap, official);
+    facts[official] = cannot.length > 0 ? `${what}; ${cannot.join('; ')}` : what;
+  }
+  await scenario.note('images: what ran for the names the fixtures use', facts);
+}

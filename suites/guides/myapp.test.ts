@@ -17,7 +17,7 @@ import type { Verdict } from '../../lib/invariants/verdict.js';
 import { describe, test } from '../../lib/harness/scenario.js';
 import { DnsClient } from '../../lib/workloads/dns-client.js';
 import { GuideMyapp } from '../../lib/workloads/guide-myapp.js';
-import { checkDns, decideAll, decideFromVerdict, noteAdaptations, STATEFULSET_DOCS } from './common.js';
+import { checkDns, decideAll, decideFromVerdict, noteAdaptations, noteImages, STATEFULSET_DOCS } from './common.js';
 
 const THREE = [0, 1, 2];
 const FIVE = [0, 1, 2, 3, 4];
@@ -36,6 +36,7 @@ describe('the Master of Stateful Applications guide: myapp', () => {
       () => GuideMyapp.deploy(scenario),
     );
     await noteAdaptations(scenario, fixture);
+    await noteImages(scenario, ['myapp:latest', 'myapp:1.0', 'myapp:v2']);
     await scenario.step('myapp has 3 Ready replicas', () => myapp.waitReady(3));
     const creation = await created.verdict();
     await decideFromVerdict(

@@ -12,7 +12,7 @@ import { orderedCreation } from '../../lib/invariants/ordering.js';
 import { replicasCaughtUp, replicasRefuseWrites } from '../../lib/invariants/replication.js';
 import { describe, test } from '../../lib/harness/scenario.js';
 import { DayElevenApp, GuidePostgres } from '../../lib/workloads/guide-postgres.js';
-import { judgeLedgers, noteAdaptations, STATEFULSET_DOCS } from './common.js';
+import { judgeLedgers, noteAdaptations, noteImages, STATEFULSET_DOCS } from './common.js';
 
 const ROWS = 20;
 /** How long a replica gets to show a row the primary acknowledged (asynchronous streaming, a busy 2-core node). */
@@ -34,6 +34,7 @@ describe('the Day 11 guide: PostgreSQL primary and replicas', () => {
       () => GuidePostgres.deploy(scenario, { addSecret: true, readinessProbe: true, replication: true }),
     );
     await noteAdaptations(scenario, fixture);
+    await noteImages(scenario, ['postgres:14', 'myapp:latest']);
     const { app, fixture: appFixture } = await scenario.step(
       "apply the guide's client pod app (fixtures/guides/day-11/app-pod.yaml) as written",
       () => DayElevenApp.deploy(scenario),

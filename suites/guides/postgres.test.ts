@@ -19,6 +19,7 @@ import {
   decideFromVerdict,
   judgeLedgers,
   noteAdaptations,
+  noteImages,
   secondsSince,
   STATEFULSET_DOCS,
 } from './common.js';
@@ -41,6 +42,7 @@ describe('the Day 11 guide: PostgreSQL', () => {
       () => GuidePostgres.deploy(scenario),
     );
     await noteAdaptations(scenario, fixture);
+    await noteImages(scenario, ['postgres:14', 'postgres:14.22', 'postgres:15']);
 
     const waiting = await scenario.step('postgres-0 is created and its container cannot start', () =>
       postgres.waitContainerWaiting(0, ['CreateContainerConfigError', 'CrashLoopBackOff', 'Error']),
