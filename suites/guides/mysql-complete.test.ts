@@ -119,7 +119,7 @@ describe('complete guide: the MySQL "complete configuration" (mysql-statefulset.
     const stuck =
       readyAtEnd.length === existing.length
         ? `every pod stayed Ready`
-        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode})${spellStory.length > 0 ? `; ${spellStory.join('; ')}` : ''}`;
+        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode}; the stand-in\'s words for mysql:8.0)${spellStory.length > 0 ? `; ${spellStory.join('; ')}` : ''}`;
 
     await scenario.decide({
       claim: 'complete-guide/mysql-ordered-creation',
