@@ -3,11 +3,9 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../support/errors.js';
 
-/** One `docker save` archive and the image names it holds. */
-export interface ImageArchive {
-  readonly file: string;
-  readonly images: readonly string[];
-}
+import type { ImageArchive } from '../toolchain/prepare.js';
+
+export type { ImageArchive };
 
 /**
  * The archives of `--images DIR`: every *.tar in it, with the names its manifest.json gives
@@ -32,10 +30,10 @@ export async function readImageArchives(dir: string, flag = '--images'): Promise
       reject: false,
       maxBuffer: 16 * 1024 * 1024,
     });
-    let images: string[] = [];
+    let images: Array<{ image: string; id?: string }> = [];
     try {
-      images = (JSON.parse(manifest.stdout) as Array<{ RepoTags?: string[] | null }>).flatMap(
-        (entry) => entry.RepoTags ?? [],
+      images = (JSON.parse(manifest.stdout) as Array<{ Config?: string; RepoTags?: string[] | null }>).flatMap(
+        (entry) => (entry.RepoTags ?? []).map((image) => ({ image, id: imageIdOf(entry.Config) })),
       );
     } catch {
       throw new UsageError(
@@ -48,4 +46,10 @@ export async function readImageArchives(dir: string, flag = '--images'): Promise
     archives.push({ file, images });
   }
   return archives;
+}
+
+/** Docker's image id from a manifest's Config entry: "<hex>.json" (docker save) or "blobs/sha256/<hex>" (OCI layout). */
+export function imageIdOf(config: string | undefined): string | undefined {
+  const hex = /([0-9a-f]{64})(?:\.json)?$/.exec(config ?? '')?.[1];
+  return hex ? `sha256:${hex}` : undefined;
 }

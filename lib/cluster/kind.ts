@@ -82,6 +82,15 @@ export class Kind {
     await this.kind(['load', 'image-archive', archive, '--name', name]);
   }
 
+  /** The node containers of a cluster. */
+  async nodes(name: string): Promise<string[]> {
+    const { stdout } = await this.kind(['get', 'nodes', '--name', name]);
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+  }
+
   async exportLogs(name: string, dir: string): Promise<void> {
     await this.kind(['export', 'logs', dir, '--name', name]);
   }

@@ -19,6 +19,12 @@ import { Pipeline, type PipelineReporter, type Step, type StepOutput } from './p
 import { pins } from './pins.js';
 import { kindCli, kubernetes } from './toolchain.js';
 
+/** A `docker save` archive and the images in it, with Docker's image id where it is known. */
+export interface ImageArchive {
+  readonly file: string;
+  readonly images: ReadonlyArray<{ readonly image: string; readonly id?: string }>;
+}
+
 /** What a kind cluster needs, all of it local: the kind binary, the node image and the workload images. */
 export interface OfflineArtifacts {
   readonly kind: string;
@@ -27,8 +33,8 @@ export interface OfflineArtifacts {
   readonly kubernetesVersion: string;
   /** Every local workload image (busybox and the guide images of lib/toolchain/image-catalog.ts). */
   readonly workloadImages: readonly string[];
-  /** `docker save` archives of the workload images, for `kind load image-archive`. */
-  readonly workloadArchives: readonly string[];
+  /** `docker save` archives of the workload images, for `kind load image-archive`, with what they hold. */
+  readonly workloadArchives: readonly ImageArchive[];
   readonly host: HostFacts;
 }
 
@@ -174,7 +180,13 @@ export async function prepareOffline(options: PrepareOptions = {}): Promise<Offl
       ...workloads.result.images.map((image) => image.image),
       ...guides.result.images.map((image) => image.image),
     ],
-    workloadArchives: [join(workloads.dir, workloads.result.tarball), guideArchive],
+    workloadArchives: [
+      {
+        file: join(workloads.dir, workloads.result.tarball),
+        images: workloads.result.images.map(({ image }) => ({ image })),
+      },
+      { file: guideArchive, images: guides.result.images.map(({ image, id }) => ({ image, id })) },
+    ],
     host,
   };
 }

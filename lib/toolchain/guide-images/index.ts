@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { IMAGE_CATALOG } from '../image-catalog.js';
+import { ferretdbImage } from './ferretdb.js';
 import { mariadbImage } from './mariadb.js';
+import { backupToolImage, myappImages } from './placeholders.js';
+import { postgres1422Image, postgres1423Image, postgres15Image } from './postgres.js';
 import { INTERMEDIATE, recipe, type Step } from './layers.js';
 
 /**
@@ -9,7 +12,14 @@ import { INTERMEDIATE, recipe, type Step } from './layers.js';
  * and the Go module proxy (see layers.ts), saved together into one archive: shared layers are
  * stored once, and `kind load image-archive` puts them on the nodes the way it does busybox.
  */
-const imageSteps = [mariadbImage] as const;
+const imageSteps = [
+  mariadbImage,
+  postgres1423Image,
+  postgres1422Image,
+  postgres15Image,
+  ferretdbImage,
+  backupToolImage,
+] as const;
 
 export interface GuideImage {
   readonly image: string;
@@ -28,11 +38,11 @@ export const guideImages: Step<GuideImagesResult> = {
   name: 'guide-images',
   title: 'guide workload images (databases, myapp, backup-tool) saved into one archive',
   resource: 'io',
-  needs: [...imageSteps],
+  needs: [...imageSteps, myappImages],
   recipeFiles: recipe(import.meta.url),
   fingerprint: () => ({ catalog: IMAGE_CATALOG.map((entry) => entry.local) }),
   async build(context, use) {
-    const names = imageSteps.map((step) => use(step).result.image);
+    const names = [...imageSteps.map((step) => use(step).result.image), ...use(myappImages).result.images];
     const images: GuideImage[] = [];
     for (const image of names) {
       const [id = '', size = '0'] = (

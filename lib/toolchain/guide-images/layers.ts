@@ -206,7 +206,7 @@ export async function fileLayer(
   await mkdir(dir, { recursive: true });
   for (const [source, name] of options.files) {
     if (!existsSync(source)) throw new Error(`missing ${source} for ${options.tags.join(', ')}`);
-    await cp(source, join(dir, name), { recursive: true, preserveTimestamps: true });
+    await cp(source, join(dir, name), { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
   }
   await copyFile(options.dockerfile, join(dir, 'Dockerfile'));
   try {

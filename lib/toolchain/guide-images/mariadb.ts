@@ -16,7 +16,7 @@ import {
 } from './layers.js';
 
 /** The Debian version of mariadb-server and mariadb-backup (bookworm's security archive). */
-const MARIADB_DEBIAN_VERSION = '1:10.11.19-0+deb12u1';
+export const MARIADB_DEBIAN_VERSION = '1:10.11.19-0+deb12u1';
 
 const entry = catalogEntry('mysql');
 

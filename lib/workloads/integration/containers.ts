@@ -51,6 +51,8 @@ export interface ContainerSpec {
   readonly files?: ReadonlyArray<{ content: string; target: string; mode?: number }>;
   readonly network?: StartedNetwork;
   readonly alias?: string;
+  /** Named Docker volumes (startVolume) mounted at these paths: data that outlives a container. */
+  readonly volumes?: ReadonlyArray<{ name: string; target: string }>;
   /** A log line that says the container got past its start (the adapters do the real waiting). */
   readonly startedWhen?: RegExp;
 }
@@ -81,18 +83,31 @@ function configured(image: string, spec: ContainerSpec): GenericContainer {
     container = container.withCopyContentToContainer(
       spec.files.map((file) => ({ content: file.content, target: file.target, mode: file.mode })),
     );
+  if (spec.volumes?.length)
+    container = container.withBindMounts(
+      spec.volumes.map((volume) => ({ source: volume.name, target: volume.target, mode: 'rw' as const })),
+    );
   if (spec.network) container = container.withNetwork(spec.network);
   if (spec.alias) container = container.withNetworkAliases(spec.alias);
   return container;
 }
 
-/** A long-running container; resolves once `startedWhen` is logged (default: once it runs). */
+/** A long-running container; resolves once `startedWhen` is logged, or else once it runs. */
 export async function startContainer(image: string, spec: ContainerSpec = {}): Promise<StartedTestContainer> {
   await requireLocalImage(image);
   return configured(image, spec)
-    .withWaitStrategy(spec.startedWhen ? Wait.forLogMessage(spec.startedWhen) : Wait.forLogMessage(/./))
+    .withWaitStrategy(spec.startedWhen ? Wait.forLogMessage(spec.startedWhen) : new RunningStrategy())
     .withStartupTimeout(120_000)
     .start();
+}
+
+/** Succeeds once the container runs; fails if it exited (the adapters then wait for the server itself). */
+class RunningStrategy extends StartupCheckStrategy {
+  override async checkStartupState(dockerClient: Dockerode, containerId: string): Promise<StartupStatus> {
+    const info = await dockerClient.getContainer(containerId).inspect();
+    if (info.State.Running) return 'SUCCESS';
+    return info.State.Status === 'exited' || info.State.Status === 'dead' ? 'FAIL' : 'PENDING';
+  }
 }
 
 /** Succeeds once the container has exited, whatever its exit code: for contracts that end in an error. */
@@ -171,6 +186,19 @@ export async function startNetwork(): Promise<StartedNetwork> {
 
 export function networkPrefix(runId: string): string {
   return `sts-it-${runId}-`;
+}
+
+/** A named Docker volume, labelled with the run (the global teardown removes it if a test does not). */
+export async function startVolume(): Promise<string> {
+  const name = `${networkPrefix(inject('integrationRun').id)}${Math.random().toString(36).slice(2, 10)}`;
+  const labels = Object.entries(runLabels()).flatMap(([key, value]) => ['--label', `${key}=${value}`]);
+  await execa('docker', ['volume', 'create', ...labels, name]);
+  return name;
+}
+
+export async function removeVolumes(names: ReadonlyArray<string | undefined>): Promise<void> {
+  const present = names.filter((name): name is string => Boolean(name));
+  if (present.length > 0) await execa('docker', ['volume', 'rm', '-f', ...present], { reject: false });
 }
 
 /** Stops containers (and a network) whatever happened; for afterAll/afterEach. */

@@ -31,6 +31,8 @@ async function removeRun(id: string): Promise<void> {
   if (containers.length > 0) await execa('docker', ['rm', '-f', '-v', ...containers], { reject: false });
   const networks = await lines('docker', ['network', 'ls', '-q', '--filter', `name=${networkPrefix(id)}`]);
   if (networks.length > 0) await execa('docker', ['network', 'rm', ...networks], { reject: false });
+  const volumes = await lines('docker', ['volume', 'ls', '-q', '--filter', `label=${RUN_LABEL}=${id}`]);
+  if (volumes.length > 0) await execa('docker', ['volume', 'rm', '-f', ...volumes], { reject: false });
 }
 
 /** Runs killed before their teardown (SIGKILL) left containers labelled with a pid that is gone. */
