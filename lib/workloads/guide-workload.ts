@@ -18,6 +18,7 @@ import {
   type ContainerState,
 } from '../kube/conditions.js';
 import type { ExpectedIdentity } from '../invariants/identity.js';
+import type { WriteLedger } from '../invariants/data.js';
 import type { StorageIdentity } from '../invariants/storage.js';
 import {
   clusterReads,
@@ -39,7 +40,9 @@ import {
   strategicPatchStatefulSet,
 } from '../kube/verbs.js';
 import { ActionableError } from '../support/errors.js';
+import { waitFor } from '../support/wait.js';
 import { applyFixture, type WorkloadContext } from './context.js';
+import { newLedgerId, type LedgerWrite } from './db-exec.js';
 import type { ExpectedRecord } from './dns-convergence.js';
 import { loadFixture, type AdaptedFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
@@ -70,6 +73,16 @@ export function environment(transform: Transform): Transform {
   return {
     get name() {
       return `environment: ${transform.name}`;
+    },
+    apply: transform.apply,
+  };
+}
+
+/** A transform whose name says why this scenario wants it. */
+export function because(transform: Transform, reason: string): Transform {
+  return {
+    get name() {
+      return `${transform.name}: ${reason}`;
     },
     apply: transform.apply,
   };
@@ -369,6 +382,31 @@ export class GuideStatefulSet {
     );
   }
 
+  /**
+   * Until the container's log (the running or last terminated instance, or the one before it)
+   * has a line matching `pattern`: why a crashing container exits. Returns that line and the log.
+   */
+  waitLogLine(
+    ordinal: number,
+    pattern: RegExp,
+    options: { container?: string; timeoutMs?: number } = {},
+  ): Promise<{ line: string; log: string }> {
+    const container = options.container ?? this.shape.container;
+    return waitFor(
+      `a line matching ${pattern} in the log of ${container} in Pod ${this.ns.name}/${this.podName(ordinal)}`,
+      async () => {
+        for (const previous of [false, true]) {
+          const log = await this.logs(ordinal, { container, previous });
+          const line = log.split('\n').find((candidate) => pattern.test(candidate));
+          if (line) return { done: true, value: { line: line.trim(), log } };
+        }
+        const last = (await this.logs(ordinal, { container })).trim().split('\n').at(-1) ?? '';
+        return { done: false, observed: `last line: ${last || '(empty log)'}` };
+      },
+      { timeoutMs: options.timeoutMs ?? 120_000, intervalMs: 2000 },
+    );
+  }
+
   identity(ordinal: number): Promise<PodIdentityObservation> {
     return readPodIdentity(this.ns, this.podName(ordinal), this.shape.container);
   }
@@ -410,5 +448,46 @@ export class GuideStatefulSet {
       };
     }
     return { pod: this.podName(ordinal), podUid: pod.metadata?.uid ?? '', claim, marker: await marker() };
+  }
+}
+
+/**
+ * The rows a scenario wrote to one database, as the data judges take them (lib/invariants/data.ts):
+ * an id is acknowledged only when the database said the write committed; a write that failed
+ * without a clear refusal is "attempted" (it may or may not have landed).
+ */
+export class LedgerBook {
+  private readonly acknowledged: string[] = [];
+  private readonly attempted: string[] = [];
+  private readonly refusals: string[] = [];
+
+  constructor(
+    /** Where the rows go, e.g. "postgres-1 sts_ledger.ledger". */
+    readonly subject: string,
+    private readonly prefix: string,
+  ) {}
+
+  /** Writes `count` rows one after another; returns how many were acknowledged. */
+  async write(count: number, writeRow: (id: string) => Promise<LedgerWrite>): Promise<number> {
+    let acknowledged = 0;
+    for (let index = 0; index < count; index++) {
+      const id = newLedgerId(this.prefix);
+      const result = await writeRow(id);
+      if (result.acknowledged) {
+        this.acknowledged.push(id);
+        acknowledged++;
+      } else if (result.refusedAsReadOnly) this.refusals.push(`${id}: ${result.error}`);
+      else this.attempted.push(id);
+    }
+    return acknowledged;
+  }
+
+  /** What the judges compare a read-back with. */
+  ledger(): WriteLedger {
+    return { subject: this.subject, acknowledged: [...this.acknowledged], attempted: [...this.attempted] };
+  }
+
+  get counts(): { acknowledged: number; attempted: number; refused: number } {
+    return { acknowledged: this.acknowledged.length, attempted: this.attempted.length, refused: this.refusals.length };
   }
 }

@@ -444,3 +444,35 @@ export function statefulSetField(statefulSet: string, field: string, value: unkn
     },
   };
 }
+
+/** Mounts a volume of the pod template into a container (the volume must exist, e.g. one an init-container transform added). */
+export function mountInContainer(container: string, mount: { name: string; mountPath: string }): Transform {
+  return {
+    name: `mount volume ${mount.name} at ${mount.mountPath} in ${container}`,
+    apply: (objects) => {
+      for (const found of containersNamed(objects, container))
+        found.volumeMounts = [...(found.volumeMounts ?? []), { ...mount }];
+      return [...objects];
+    },
+  };
+}
+
+/** Several transforms that make one change, under one name and reason. */
+export function oneChange(name: string, parts: readonly Transform[]): Transform {
+  return { name, apply: (objects) => applyTransforms(objects, parts) };
+}
+
+/** The StatefulSet under another name (a probe of what the API server accepts, beside the real one). */
+export function renameStatefulSet(from: string, to: string): Transform {
+  return {
+    name: `StatefulSet ${from} renamed ${to}`,
+    apply: (objects) => {
+      const set = requireOne(
+        statefulSets([...objects]).filter((candidate) => candidate.metadata.name === from),
+        `StatefulSet ${from}`,
+      )[0]!;
+      set.metadata.name = to;
+      return objects.filter((object) => object.kind === 'StatefulSet');
+    },
+  };
+}
