@@ -31,6 +31,7 @@ import { DATABASE_CLUSTER, MYSQL_CLUSTER, MysqlMembers, mysqlFidelity } from '..
 import { describeOutcome } from '../../lib/workloads/nslookup.js';
 import { capCpuRequests, type Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
+import { noteAdaptations } from './common.js';
 import { bothRuns, podList, watchUntilSettled } from './as-documented.js';
 import { allOf } from './verdicts.js';
 
@@ -44,7 +45,7 @@ async function deploy(
   set: typeof MYSQL_CLUSTER,
   transforms: readonly Transform[],
 ): Promise<GuideStatefulSet> {
-  await applyGuideFixture(scenario, set.fixture, transforms);
+  await noteAdaptations(scenario, await applyGuideFixture(scenario, set.fixture, transforms));
   return new GuideStatefulSet(scenario, set.shape);
 }
 
