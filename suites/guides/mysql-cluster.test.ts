@@ -31,6 +31,7 @@ import { DATABASE_CLUSTER, MYSQL_CLUSTER, MysqlMembers, mysqlFidelity } from '..
 import { describeOutcome } from '../../lib/workloads/nslookup.js';
 import { capCpuRequests, type Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
+import { noteAdaptations } from './common.js';
 import { bothRuns, podList, watchUntilSettled } from './as-documented.js';
 import { allOf } from './verdicts.js';
 
@@ -44,7 +45,7 @@ async function deploy(
   set: typeof MYSQL_CLUSTER,
   transforms: readonly Transform[],
 ): Promise<GuideStatefulSet> {
-  await applyGuideFixture(scenario, set.fixture, transforms);
+  await noteAdaptations(scenario, await applyGuideFixture(scenario, set.fixture, transforms));
   return new GuideStatefulSet(scenario, set.shape);
 }
 
@@ -323,7 +324,7 @@ describe('comprehensive guide: database-cluster, mysql-cluster, its probes and t
     });
   });
 
-  test('mysql-cluster made to work: the Secret and the Service; tcpSocket probes gating creation, acknowledged rows through a pod deletion, scaling to 5, a partitioned rolling update, the backup Job dumping mysql-cluster-0 and a fresh server restored from it, scaling back to 3', async ({
+  test('mysql-cluster made to work: the Secret and the Service; tcpSocket probes gating creation, acknowledged rows through a pod deletion, scaling to 5, a partitioned rolling update, the backup Job dumping mysql-cluster-0 and a fresh server restored from it, scaling back to 3 and to 0 and back, DNS', async ({
     scenario,
   }) => {
     await scenario.about({ feature: 'Guides: MySQL mysql-cluster', docs: STATEFULSET_DOCS });
@@ -535,8 +536,34 @@ describe('comprehensive guide: database-cluster, mysql-cluster, its probes and t
     });
     await scenario.expectHolds(reverseTermination(await scenario.timeline(set.name), { window: down, from: 5, to: 3 }));
 
-    // The guide's DNS test, with busybox:1.28 in the guide and 1.35 here.
+    // Scale to 0 and back: every member's claim and rows come back.
+    await scenario.step('scale mysql-cluster to 0 and wait until every pod is gone', async () => {
+      await set.scaleTo(0);
+      await set.waitReady(0);
+      for (const ordinal of [0, 1, 2]) await set.waitPodGone(ordinal);
+    });
+    await scenario.step('scale mysql-cluster back to 3', async () => {
+      await set.scaleTo(3);
+      await set.waitReady(3);
+      for (const ordinal of [0, 1, 2]) await members.waitAccepting(ordinal);
+    });
+    await checkLedgers([0, 1, 2], 'after scaling to 0 and back');
+
+    // DNS of every member and the Service, and the guide's own test (busybox:1.28 there, 1.35 here).
     const dns = await scenario.step('start a busybox DNS client', () => DnsClient.deploy(scenario));
+    const servers = await scenario.step('find the DNS servers a pod reaches', () => dns.servers());
+    const control = await scenario.step('read the control name kubernetes.default', () => dns.controlRecord());
+    await scenario.step('wait until every server answers every member name and the Service 3 rounds in a row', () =>
+      dns.waitUntilConverged(() => set.dnsRecords([0, 1, 2]), servers, { consecutive: 3 }),
+    );
+    const lookups = await scenario.step(
+      'look up mysql-cluster-0..2.mysql.<ns>.svc.cluster.local and the Service',
+      async () => ({
+        observations: await dns.lookUpAll(await set.dnsRecords([0, 1, 2]), servers),
+        control: await dns.lookUpAll([control], servers),
+      }),
+    );
+    await scenario.expectHolds(dnsMatchesPods(lookups.observations, { control: lookups.control }));
     const typed = await scenario.step(
       'nslookup mysql-cluster-0.mysql, as the guide types it, and the full name',
       async () => [

@@ -29,6 +29,7 @@ import {
 } from '../../lib/workloads/mysql-guide.js';
 import { capCpuRequests, type Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
+import { noteAdaptations } from './common.js';
 import { podList, watchUntilSettled } from './as-documented.js';
 import { allOf } from './verdicts.js';
 
@@ -40,7 +41,7 @@ const CPU_REQUEST_CAP = environment(
 );
 
 async function deploy(scenario: Scenario, corrections: readonly Transform[]): Promise<GuideStatefulSet> {
-  await applyGuideFixture(scenario, SET.fixture, [CPU_REQUEST_CAP, ...corrections]);
+  await noteAdaptations(scenario, await applyGuideFixture(scenario, SET.fixture, [CPU_REQUEST_CAP, ...corrections]));
   return new GuideStatefulSet(scenario, SET.shape);
 }
 
@@ -119,7 +120,7 @@ describe('complete guide: the MySQL "complete configuration" (mysql-statefulset.
     const stuck =
       readyAtEnd.length === existing.length
         ? `every pod stayed Ready`
-        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode})${spellStory.length > 0 ? `; ${spellStory.join('; ')}` : ''}`;
+        : `${podList(existing.filter((pod) => !readyAtEnd.includes(pod)))} not Ready at the end; the readiness probe prints "${readiness.output}" (exit ${readiness.exitCode}; the stand-in\'s words for mysql:8.0)${spellStory.length > 0 ? `; ${spellStory.join('; ')}` : ''}`;
 
     await scenario.decide({
       claim: 'complete-guide/mysql-ordered-creation',

@@ -33,6 +33,7 @@ import { DAY_11_MYSQL, describeSettings, MysqlMembers, mysqlFidelity } from '../
 import { describeOutcome } from '../../lib/workloads/nslookup.js';
 import type { Transform } from '../../lib/workloads/transforms.js';
 import { STATEFULSET_DOCS } from '../core/docs.js';
+import { noteAdaptations } from './common.js';
 import { bothRuns, podList, watchUntilSettled } from './as-documented.js';
 
 const SET = DAY_11_MYSQL;
@@ -49,7 +50,7 @@ const SUPER_READ_ONLY = editConfigMap(
 );
 
 async function deploy(scenario: Scenario, transforms: readonly Transform[]): Promise<GuideStatefulSet> {
-  await applyGuideFixture(scenario, SET.fixture, transforms);
+  await noteAdaptations(scenario, await applyGuideFixture(scenario, SET.fixture, transforms));
   return new GuideStatefulSet(scenario, SET.shape);
 }
 
