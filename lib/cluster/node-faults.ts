@@ -10,13 +10,13 @@ import { ActionableError } from '../support/errors.js';
 function containerOf(cluster: ClusterHandle, node: string): string {
   if (cluster.provider !== 'kind') {
     throw new ActionableError(
-      `cannot stop node ${node}: cluster ${cluster.name} is not a kind cluster this suite manages`,
+      `cannot stop or start node ${node}: cluster ${cluster.name} is not a kind cluster this suite manages`,
       'run node-failure scenarios on a kind cluster (npm run cluster:up -- --cluster-name NAME --workers 2)',
     );
   }
   if (!node.startsWith(`${cluster.name}-worker`)) {
     throw new ActionableError(
-      `refusing to stop node ${node}: only worker nodes of kind cluster ${cluster.name} are stopped`,
+      `refusing to stop or start node ${node}: only worker nodes of kind cluster ${cluster.name} are touched`,
       'the scenario must pick a worker node',
     );
   }
