@@ -1,6 +1,6 @@
 /**
  * npm run cluster:prepare [-- --rebuild STEP[,STEP...]|all]
- * npm run cluster:up      [-- --cluster-name NAME] [--workers N] [--offline | --online | --mode auto|offline|online]
+ * npm run cluster:up      [-- --cluster-name NAME] [--workers N] [--feature-gates G=true,...] [--offline | --online | --mode auto|offline|online]
  * npm run cluster:down    [-- --cluster-name NAME]
  *
  * The settings are e2e's (lib/support/settings.ts), environment variables included; --name is
@@ -17,7 +17,7 @@ import { readSettings, settingFlags } from '../lib/support/settings.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--workers N] [--offline|--online|--mode MODE]; cluster:down -- [--cluster-name N]';
+  'usage: npm run cluster:prepare -- [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--workers N] [--feature-gates G=true,...] [--offline|--online|--mode MODE]; cluster:down -- [--cluster-name N]';
 
 function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
   const { flags, positionals } = parseFlags(args, spec, USAGE);
@@ -39,12 +39,13 @@ async function prepare(args: string[], signal: AbortSignal) {
 }
 
 async function up(args: string[], signal: AbortSignal) {
-  const names = ['clusterName', 'workers', 'mode'] as const;
+  const names = ['clusterName', 'workers', 'featureGates', 'mode'] as const;
   const settings = readSettings(names, { flags: flagsOf(args, settingFlags(names)), usage: USAGE });
   const name = settings.clusterName;
   const session = await openClusterSession({
     clusterName: name,
     workers: settings.workers,
+    featureGates: settings.featureGates,
     mode: settings.mode,
     keepCluster: true,
     logDir: join(process.cwd(), 'out', 'cluster'),

@@ -1,6 +1,6 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--keep-cluster] [--workers N] [--offline | --online | --mode MODE] [--concurrency N]
+ *                [--keep-cluster] [--workers N] [--feature-gates G=true,...] [--offline | --online | --mode MODE] [--concurrency N]
  *                [--out DIR] [--list]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
@@ -26,13 +26,14 @@ import { readTimings, TIMINGS_FILE, type ScenarioTiming } from '../lib/harness/t
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--keep-cluster] [--workers N] [--feature-gates G=true,...] [--offline|--online|--mode MODE] [--concurrency N] [--out DIR] [--list]';
 
 const SETTING_NAMES = [
   'kubeconfig',
   'context',
   'clusterName',
   'workers',
+  'featureGates',
   'mode',
   'keepCluster',
   'concurrency',
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      featureGates: settings.featureGates,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),

@@ -20,6 +20,8 @@ export interface ClusterRequest {
   /** kind cluster name; an existing kind cluster of this name is reused, not recreated. */
   readonly clusterName: string;
   readonly workers: number;
+  /** Feature gates of a cluster this run creates (a reused one keeps its own). */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** Keep a cluster this run created instead of deleting it on release. */
@@ -79,12 +81,19 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   } else {
     const started = Date.now();
     say(
-      `creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''})`,
+      `creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''}${
+        Object.keys(request.featureGates ?? {}).length > 0
+          ? `, feature gates ${Object.entries(request.featureGates ?? {})
+              .map(([gate, on]) => `${gate}=${on}`)
+              .join(',')}`
+          : ''
+      })`,
     );
     await kind.create({
       name: request.clusterName,
       image: nodeImage,
       workers: request.workers,
+      featureGates: request.featureGates,
       kubeconfig,
       failureLogDir: request.logDir,
     });

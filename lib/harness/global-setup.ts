@@ -22,12 +22,21 @@ export default async function setup(project: TestProject) {
   let handle: ClusterHandle | undefined = handleFromEnv();
   let session: ClusterSession | undefined;
   if (!handle) {
-    const settings = readSettings(['kubeconfig', 'context', 'clusterName', 'workers', 'mode', 'keepCluster']);
+    const settings = readSettings([
+      'kubeconfig',
+      'context',
+      'clusterName',
+      'workers',
+      'featureGates',
+      'mode',
+      'keepCluster',
+    ]);
     session = await openClusterSession({
       kubeconfig: settings.kubeconfig,
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      featureGates: settings.featureGates,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       logDir: join(outDir, 'cluster'),

@@ -37,6 +37,7 @@ describe('settings', () => {
       context: undefined,
       clusterName: DEFAULT_CLUSTER_NAME,
       workers: 0,
+      featureGates: {},
       mode: 'auto',
       keepCluster: false,
       concurrency: DEFAULT_CONCURRENCY,
@@ -82,6 +83,8 @@ describe('settings', () => {
         'n',
         '--workers',
         '3',
+        '--feature-gates',
+        'G=true',
         '--online',
         '--keep-cluster',
         '--concurrency',
@@ -94,6 +97,7 @@ describe('settings', () => {
       context: 'c',
       clusterName: 'n',
       workers: 3,
+      featureGates: { G: true },
       mode: 'online',
       keepCluster: true,
       concurrency: 2,
@@ -134,6 +138,15 @@ describe('settings', () => {
     expect(read([], { KUBECONFIG: '/kubectl' }).kubeconfig).toBeUndefined();
     expect(kubectlKubeconfig({ KUBECONFIG: '/kubectl' })).toBe('/kubectl');
     expect(kubectlKubeconfig({ KUBECONFIG: '' })).toBeUndefined();
+  });
+
+  it('reads feature gates as GATE=true|false pairs, and names a bad one', () => {
+    expect(read(['--feature-gates', 'MaxUnavailableStatefulSet=true,Other=false']).featureGates).toEqual({
+      MaxUnavailableStatefulSet: true,
+      Other: false,
+    });
+    expect(read([], { STS_FEATURE_GATES: 'A=true' }).featureGates).toEqual({ A: true });
+    expect(failure(() => read(['--feature-gates', 'A=yes'])).message).toMatch(/"A=yes" is not GATE=true or GATE=false/);
   });
 
   it("spells a setting's own flag", () => {
