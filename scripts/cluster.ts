@@ -1,6 +1,6 @@
 /**
  * npm run cluster:prepare   [-- --kubernetes VERSION[,VERSION...]] [--rebuild STEP[,STEP...]|all]
- * npm run cluster:up        [-- --cluster-name NAME] [--kubernetes VERSION] [--workers N] [--offline | --online | --mode auto|offline|online] [--images DIR]
+ * npm run cluster:up        [-- --cluster-name NAME] [--kubernetes VERSION] [--workers N] [--feature-gates G=true,...] [--offline | --online | --mode auto|offline|online] [--images DIR]
  * npm run cluster:down      [-- --cluster-name NAME]
  * npm run cluster:cache-key [-- --kubernetes VERSION[,VERSION...]]
  *
@@ -23,7 +23,7 @@ import { oneKubernetesVersion, readSettings, settingFlags } from '../lib/support
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run cluster:prepare -- [--kubernetes V[,V...]] [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--kubernetes V] [--workers N] [--offline|--online|--mode MODE] [--images DIR]; cluster:down -- [--cluster-name N]; cluster:cache-key -- [--kubernetes V[,V...]]';
+  'usage: npm run cluster:prepare -- [--kubernetes V[,V...]] [--rebuild STEP,...|all]; cluster:up -- [--cluster-name N] [--kubernetes V] [--workers N] [--feature-gates G=true,...] [--offline|--online|--mode MODE] [--images DIR]; cluster:down -- [--cluster-name N]; cluster:cache-key -- [--kubernetes V[,V...]]';
 
 function flagsOf(args: string[], spec: Parameters<typeof parseFlags>[1]) {
   const { flags, positionals } = parseFlags(args, spec, USAGE);
@@ -46,7 +46,7 @@ async function prepare(args: string[], signal: AbortSignal) {
 }
 
 async function up(args: string[], signal: AbortSignal) {
-  const names = ['clusterName', 'workers', 'mode', 'images', 'kubernetes'] as const;
+  const names = ['clusterName', 'workers', 'featureGates', 'mode', 'images', 'kubernetes'] as const;
   const settings = readSettings(names, { flags: flagsOf(args, settingFlags(names)), usage: USAGE });
   const name = settings.clusterName;
   const kubernetesVersion = oneKubernetesVersion(settings.kubernetes, USAGE);
@@ -54,6 +54,7 @@ async function up(args: string[], signal: AbortSignal) {
     clusterName: name,
     workers: settings.workers,
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
+    featureGates: settings.featureGates,
     mode: settings.mode,
     imagesDir: settings.images,
     keepCluster: true,

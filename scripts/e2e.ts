@@ -1,6 +1,6 @@
 /**
  * npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME]
- *                [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline | --online | --mode MODE]
+ *                [--kubernetes VERSION] [--keep-cluster] [--workers N] [--feature-gates G=true,...] [--offline | --online | --mode MODE]
  *                [--images DIR] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]
  *
  * Every flag but --list is a setting with an environment variable too (lib/support/settings.ts);
@@ -50,13 +50,14 @@ import { readRunResults, RESULTS_FILE } from '../lib/results/schema.js';
 import { parseFlags, runMain } from './cli.js';
 
 const USAGE =
-  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--kubernetes VERSION] [--keep-cluster] [--workers N] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
+  'usage: npm run e2e -- [SCENARIO ...] [--kubeconfig PATH [--context NAME]] [--cluster-name NAME] [--kubernetes VERSION] [--keep-cluster] [--workers N] [--feature-gates G=true,...] [--offline|--online|--mode MODE] [--images DIR] [--concurrency N] [--shard I/N] [--out DIR] [--list] [--test NAME]';
 
 const SETTING_NAMES = [
   'kubeconfig',
   'context',
   'clusterName',
   'workers',
+  'featureGates',
   'mode',
   'kubernetes',
   'keepCluster',
@@ -180,6 +181,7 @@ async function main(): Promise<number> {
       context: settings.context,
       clusterName: settings.clusterName,
       workers: settings.workers,
+      featureGates: settings.featureGates,
       mode: settings.mode,
       keepCluster: settings.keepCluster,
       ...(kubernetesVersion ? { kubernetesVersion } : {}),

@@ -14,4 +14,18 @@ describe('kindClusterConfig', () => {
       ].join('\n');
     for (const workers of [0, 1, 2, 5]) expect(kindClusterConfig(workers)).toBe(handWritten(workers));
   });
+
+  it('names feature gates for every component when asked', () => {
+    expect(kindClusterConfig(0, { MaxUnavailableStatefulSet: true })).toBe(
+      [
+        'kind: Cluster',
+        'apiVersion: kind.x-k8s.io/v1alpha4',
+        'featureGates:',
+        '  MaxUnavailableStatefulSet: true',
+        'nodes:',
+        '- role: control-plane',
+        '',
+      ].join('\n'),
+    );
+  });
 });

@@ -42,13 +42,14 @@ export class Kind {
     name: string;
     image?: string;
     workers: number;
+    featureGates?: Readonly<Record<string, boolean>>;
     kubeconfig: string;
     failureLogDir: string;
     signal?: AbortSignal;
   }): Promise<void> {
     await mkdir(options.failureLogDir, { recursive: true });
     const configFile = join(options.failureLogDir, `kind-config-${options.name}.yaml`);
-    await writeFile(configFile, kindClusterConfig(options.workers));
+    await writeFile(configFile, kindClusterConfig(options.workers, options.featureGates));
     const args = [
       'create',
       'cluster',
@@ -135,11 +136,12 @@ export class Kind {
   }
 }
 
-/** kind's cluster configuration: one control-plane node and `workers` workers. */
-export function kindClusterConfig(workers: number): string {
+/** kind's cluster configuration: one control-plane node and `workers` workers, and feature gates if any. */
+export function kindClusterConfig(workers: number, featureGates: Readonly<Record<string, boolean>> = {}): string {
   const config = {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
+    ...(Object.keys(featureGates).length > 0 ? { featureGates: { ...featureGates } } : {}),
     nodes: [{ role: 'control-plane' }, ...Array.from({ length: workers }, () => ({ role: 'worker' }))],
   };
   return stringify(config, { indentSeq: false });

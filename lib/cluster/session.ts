@@ -31,6 +31,8 @@ export interface ClusterRequest {
    * A cluster that already exists (a kubeconfig, a reused kind cluster) must run it.
    */
   readonly kubernetesVersion?: string;
+  /** Feature gates of a cluster this run creates (a reused one keeps its own). */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
   /** offline: build everything locally; online: stock kind; auto: offline when registries are unreachable. */
   readonly mode: ClusterMode;
   /** A directory of `docker save` archives of official images to load (--images); kind clusters only. */
@@ -126,12 +128,19 @@ export async function openClusterSession(request: ClusterRequest): Promise<Clust
   } else {
     const started = Date.now();
     say(
-      `creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''})`,
+      `creating kind cluster ${request.clusterName} (${request.workers} worker${request.workers === 1 ? '' : 's'}${nodeImage ? `, image ${nodeImage}` : ''}${
+        Object.keys(request.featureGates ?? {}).length > 0
+          ? `, feature gates ${Object.entries(request.featureGates ?? {})
+              .map(([gate, on]) => `${gate}=${on}`)
+              .join(',')}`
+          : ''
+      })`,
     );
     await kind.create({
       name: request.clusterName,
       image: nodeImage,
       workers: request.workers,
+      featureGates: request.featureGates,
       kubeconfig,
       failureLogDir: request.logDir,
       signal: request.signal,

@@ -51,6 +51,8 @@ export const VIOLATION_KINDS = {
     'an update of a StatefulSet spec field other than the updatable ones was not rejected as forbidden',
   'allowed-update-rejected': 'an update of an updatable StatefulSet spec field was rejected',
   'failed-pod-kept': 'a pod of the set in phase Failed or Succeeded was neither deleted nor replaced',
+  'replaced-while-unconfirmed':
+    'a pod asked to go was deleted, or its ordinal made again, before anyone confirmed it had stopped',
   // Identity, DNS and storage
   'hostname-mismatch': "a pod's spec.hostname is not its name",
   'subdomain-mismatch': "a pod's spec.subdomain is not the governing Service",

@@ -274,6 +274,66 @@ export function autoscalerCondition(
   );
 }
 
+/** The node reports Ready (true) or not (false, Unknown included): read only, nodes are never changed. */
+export function nodeReadiness(
+  kube: OwnedNamespace['kube'],
+  name: string,
+  ready: boolean,
+  timeoutMs: number = 180_000,
+): Promise<void> {
+  return waitFor(
+    `Node ${name} to be ${ready ? 'Ready' : 'not Ready'}`,
+    async () => {
+      const node = await kube.core.readNode({ name });
+      const condition = node.status?.conditions?.find((entry) => entry.type === 'Ready');
+      const isReady = condition?.status === 'True';
+      return isReady === ready
+        ? { done: true, value: undefined }
+        : { done: false, observed: `Ready ${condition?.status ?? 'unknown'} (${condition?.reason ?? 'no reason'})` };
+    },
+    { timeoutMs, intervalMs: 1000 },
+  );
+}
+
+/** The pod of that name keeps this UID and stays terminating for the whole window (its deletion is not confirmed). */
+export function podStaysTerminating(
+  namespace: OwnedNamespace,
+  name: string,
+  uid: string,
+  durationMs: number,
+): Promise<void> {
+  return holdsFor(
+    `Pod ${namespace.name}/${name} (uid ${uid.slice(0, 8)}) to stay terminating`,
+    durationMs,
+    async () => {
+      const pod = await findPod(namespace, name);
+      return {
+        holds: pod?.metadata?.uid === uid && Boolean(pod.metadata.deletionTimestamp),
+        observed: describePod(pod),
+      };
+    },
+  );
+}
+
+/** The pod of that name is unschedulable (PodScheduled False); returns the scheduler's message. */
+export function podUnschedulable(
+  namespace: OwnedNamespace,
+  name: string,
+  timeoutMs: number = DEADLINES.podReady,
+): Promise<string> {
+  return waitFor(
+    `Pod ${namespace.name}/${name} to be unschedulable`,
+    async () => {
+      const pod = await findPod(namespace, name);
+      const scheduled = pod?.status?.conditions?.find((entry) => entry.type === 'PodScheduled');
+      return scheduled?.status === 'False'
+        ? { done: true, value: `${scheduled.reason}: ${scheduled.message}` }
+        : { done: false, observed: `${describePod(pod)}, PodScheduled ${scheduled?.status ?? 'not reported'}` };
+    },
+    { timeoutMs, intervalMs: 500 },
+  );
+}
+
 /** An Event of this reason about the named object has appeared in the namespace; returns its message. */
 export function eventSeen(
   namespace: OwnedNamespace,

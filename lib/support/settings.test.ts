@@ -38,6 +38,7 @@ describe('settings', () => {
       context: undefined,
       clusterName: DEFAULT_CLUSTER_NAME,
       workers: 0,
+      featureGates: {},
       mode: 'auto',
       kubernetes: undefined,
       keepCluster: false,
@@ -118,6 +119,8 @@ describe('settings', () => {
         'n',
         '--workers',
         '3',
+        '--feature-gates',
+        'G=true',
         '--online',
         '--keep-cluster',
         '--images',
@@ -136,6 +139,7 @@ describe('settings', () => {
       context: 'c',
       clusterName: 'n',
       workers: 3,
+      featureGates: { G: true },
       mode: 'online',
       kubernetes: ['v1.33.13'],
       keepCluster: true,
@@ -179,6 +183,15 @@ describe('settings', () => {
     expect(read([], { KUBECONFIG: '/kubectl' }).kubeconfig).toBeUndefined();
     expect(kubectlKubeconfig({ KUBECONFIG: '/kubectl' })).toBe('/kubectl');
     expect(kubectlKubeconfig({ KUBECONFIG: '' })).toBeUndefined();
+  });
+
+  it('reads feature gates as GATE=true|false pairs, and names a bad one', () => {
+    expect(read(['--feature-gates', 'MaxUnavailableStatefulSet=true,Other=false']).featureGates).toEqual({
+      MaxUnavailableStatefulSet: true,
+      Other: false,
+    });
+    expect(read([], { STS_FEATURE_GATES: 'A=true' }).featureGates).toEqual({ A: true });
+    expect(failure(() => read(['--feature-gates', 'A=yes'])).message).toMatch(/"A=yes" is not GATE=true or GATE=false/);
   });
 
   it("spells a setting's own flag", () => {

@@ -96,6 +96,28 @@ export const SETTINGS = {
     default: 0,
     parse: wholeNumber,
   }),
+  /**
+   * Feature gates of a kind cluster the suite creates (every component: kind passes them to
+   * kubeadm), e.g. MaxUnavailableStatefulSet=true. A reused cluster keeps the gates it has.
+   */
+  featureGates: setting<Readonly<Record<string, boolean>>>({
+    flags: [{ name: 'feature-gates' }],
+    env: 'STS_FEATURE_GATES',
+    default: {},
+    parse: (raw, source) => {
+      const gates: Record<string, boolean> = {};
+      for (const entry of raw.split(',').map((part) => part.trim())) {
+        const match = /^([A-Za-z0-9]+)=(true|false)$/.exec(entry);
+        if (!match)
+          throw new UsageError(
+            `${shown(source, raw)}: "${entry}" is not GATE=true or GATE=false`,
+            asked(source, 'Gate=true,Other=false'),
+          );
+        gates[match[1] as string] = match[2] === 'true';
+      }
+      return gates;
+    },
+  }),
   mode: setting<ClusterMode>({
     flags: [{ name: 'mode' }, { name: 'offline', means: 'offline' }, { name: 'online', means: 'online' }],
     env: 'STS_CLUSTER_MODE',

@@ -14,6 +14,8 @@ import {
   podControlledBy,
   podCreated,
   podFailed,
+  podStaysTerminating,
+  podUnschedulable,
   podGone,
   podRunningAndReady,
   podRunningNotReady,
@@ -344,6 +346,28 @@ export class WebStatefulSet {
     const pod = await getPod(this.ns, this.podName(ordinal));
     await deletePod(this.ns, this.podName(ordinal));
     return pod.metadata?.uid ?? '';
+  }
+
+  /** `kubectl delete pod --grace-period=0 --force`: the object goes without the kubelet's confirmation. */
+  async forceDeletePod(ordinal: number): Promise<void> {
+    await deletePod(this.ns, this.podName(ordinal), { gracePeriodSeconds: 0 });
+  }
+
+  /** The node the pod of this ordinal runs on. */
+  async podNode(ordinal: number): Promise<string> {
+    const node = (await getPod(this.ns, this.podName(ordinal))).spec?.nodeName;
+    if (!node) throw new Error(`Pod ${this.ns.name}/${this.podName(ordinal)} is not on a node`);
+    return node;
+  }
+
+  /** The pod of this ordinal, with this UID, stays terminating for the whole window. */
+  confirmPodStaysTerminatingFor(ordinal: number, uid: string, durationMs: number): Promise<void> {
+    return podStaysTerminating(this.ns, this.podName(ordinal), uid, durationMs);
+  }
+
+  /** The pod of this ordinal is unschedulable; returns why. */
+  waitPodUnschedulable(ordinal: number): Promise<string> {
+    return podUnschedulable(this.ns, this.podName(ordinal));
   }
 
   /** A change to the pod template (an annotation), which makes a new revision. */
