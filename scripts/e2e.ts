@@ -189,7 +189,7 @@ async function main(): Promise<number> {
       const namespace = await createNamespace(session.kube, { scenario: 'latency probe', runId });
       await noteRunNamespace(outDir, namespace.name);
       probe = await startLatencyProbe(namespace);
-      log.say(`latency probe: an Event every 100 ms in ${namespace.name} (for the benchmark)`);
+      log.say(`latency probe: 4 writers, an Event every 100 ms each, in ${namespace.name} (for the benchmark)`);
     }
     exitCode = 0;
     for (const group of groups) {
