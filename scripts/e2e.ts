@@ -218,7 +218,7 @@ async function main(): Promise<number> {
       const namespace = await createNamespace(session.kube, { scenario: 'latency probe', runId });
       await noteRunNamespace(outDir, namespace.name);
       probe = await startLatencyProbe(namespace);
-      log.say(`latency probe: an Event every 100 ms in ${namespace.name} (for the benchmark)`);
+      log.say(`latency probe: 4 writers, an Event every 100 ms each, in ${namespace.name} (for the benchmark)`);
     }
     exitCode = 0;
     for (const group of groups) {
@@ -299,7 +299,9 @@ async function main(): Promise<number> {
   for (const line of describeLeaks(scan)) log.warn(`  leak: ${line}`);
   if (scan.leaks.length > 0) exitCode = Math.max(exitCode, 1);
   log.say(
-    `e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${relative(process.cwd(), join(outDir, 'junit.xml'))}`,
+    `e2e run ${runId} finished in ${formatDuration((Date.now() - started) / 1000)}${interrupted ? ' (interrupted)' : ''}; JUnit: ${groups
+      .map((group) => relative(process.cwd(), join(outDir, group.disruptive ? 'junit-disruptive.xml' : 'junit.xml')))
+      .join(', ')}`,
   );
   await log.close();
   return interrupted ? INTERRUPTED_EXIT_CODE : exitCode;

@@ -79,3 +79,29 @@ describe('sensitiveLiterals', () => {
     expect(literals.map((literal) => literal.value)).toEqual(['cnf-secret-9']);
   });
 });
+
+describe('sensitiveLiterals in documents that are not one object', () => {
+  it("finds a Secret inside a wrapper's objects (a fixture correction) and names it as a Secret", () => {
+    const { literals } = sensitiveLiterals(
+      [
+        {
+          objects: [
+            {
+              apiVersion: 'v1',
+              kind: 'Secret',
+              metadata: { name: 'mysql-secrets' },
+              stringData: { 'root-password': 'cluster-root-Zr5m1' },
+            },
+          ],
+        },
+      ],
+      'fixtures/corrections/mysql-secret.yaml',
+    );
+    expect(literals).toEqual([
+      {
+        value: 'cluster-root-Zr5m1',
+        where: 'Secret mysql-secrets stringData.root-password in fixtures/corrections/mysql-secret.yaml',
+      },
+    ]);
+  });
+});

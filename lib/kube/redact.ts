@@ -69,8 +69,7 @@ export function sensitiveLiterals(
       skipped.push({ where: located, why: 'a Secret value under a key that names no credential' });
     else literals.push({ value, where: located });
   };
-  for (const object of objects) {
-    if (!isMapping(object)) continue;
+  for (const object of objects.flatMap((document) => embeddedObjects(document))) {
     const metadata = isMapping(object.metadata) ? object.metadata : {};
     const name = `${String(object.kind ?? 'object')} ${String(metadata.name ?? '(unnamed)')}`;
     if (object.kind === 'Secret') {
@@ -85,6 +84,8 @@ export function sensitiveLiterals(
         add(value, `${name} stringData.${key}`, key);
     }
     walk(object, '', (path, key, value, parent) => {
+      // Objects inside this one (a List's items, a wrapper's objects) are judged on their own.
+      if (path.length > 0 && isObject(value)) return 'skip';
       if (typeof value !== 'string') return;
       if (object.kind === 'Secret' && /^\.(data|stringData)\./.test(path)) return;
       if (key === 'value' && typeof parent.name === 'string' && CREDENTIAL_NAME.test(parent.name))
@@ -150,21 +151,41 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Calls `visit` for every value under `value`, with its path (`.spec.template...`), its key and the mapping holding it. */
+/** A Kubernetes object: a mapping with a kind. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return isMapping(value) && typeof value.kind === 'string';
+}
+
+/**
+ * The objects in a YAML document: the document itself, and every object nested in it (a List's
+ * items, the `objects` of a fixture correction); a document that is no object counts as one too,
+ * for what it holds outside them.
+ */
+function embeddedObjects(document: unknown): Record<string, unknown>[] {
+  if (!isMapping(document) && !Array.isArray(document)) return [];
+  const found: Record<string, unknown>[] = isMapping(document) ? [document] : [];
+  walk(document, '', (_path, _key, value) => {
+    if (isObject(value)) found.push(value);
+  });
+  return found;
+}
+
+/**
+ * Calls `visit` for every value under `value`, with its path (`.spec.template...`), its key and
+ * the mapping holding it; `visit` returning 'skip' keeps the walk out of that value.
+ */
 function walk(
   value: unknown,
   path: string,
-  visit: (path: string, key: string, value: unknown, parent: Record<string, unknown>) => void,
+  visit: (path: string, key: string, value: unknown, parent: Record<string, unknown>) => 'skip' | void,
 ): void {
   if (Array.isArray(value))
     value.forEach((item, index) => {
-      visit(`${path}[${index}]`, String(index), item, {});
-      walk(item, `${path}[${index}]`, visit);
+      if (visit(`${path}[${index}]`, String(index), item, {}) !== 'skip') walk(item, `${path}[${index}]`, visit);
     });
   else if (isMapping(value))
     for (const [key, child] of Object.entries(value)) {
-      visit(`${path}.${key}`, key, child, value);
-      walk(child, `${path}.${key}`, visit);
+      if (visit(`${path}.${key}`, key, child, value) !== 'skip') walk(child, `${path}.${key}`, visit);
     }
 }
 

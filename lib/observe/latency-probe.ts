@@ -16,15 +16,27 @@ export interface LatencyProbe {
   stop(): Promise<{ writes: ProbeWrite[]; failures: string[] }>;
 }
 
-export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 100): Promise<LatencyProbe> {
+/**
+ * `writers` loops each write every `intervalMs`, staggered: a write's bracket is at least one
+ * round trip wide, and several writers in flight keep a probe write close on either side of
+ * any other write even when a round trip takes longer than the interval (a loaded machine).
+ */
+export async function startLatencyProbe(
+  namespace: OwnedNamespace,
+  options: { writers?: number; intervalMs?: number } = {},
+): Promise<LatencyProbe> {
+  const writers = options.writers ?? 4;
+  const intervalMs = options.intervalMs ?? 100;
   const recorder = await TimelineRecorder.startWith(namespace.name, (resource) => kubeSource(namespace, resource), {
     resources: ['events'],
   });
   const writes: Array<Omit<ProbeWrite, 'receivedAt'>> = [];
   const failures: string[] = [];
   const stopping = new AbortController();
-  const writer = (async () => {
-    for (let index = 0; !stopping.signal.aborted; index++) {
+  const write = async (writer: number) => {
+    await delay((writer * intervalMs) / writers, undefined, { signal: stopping.signal }).catch(() => undefined);
+    for (let count = 0; !stopping.signal.aborted; count++) {
+      const index = `${writer}-${count}`;
       const sentAt = Date.now();
       const event = await call(
         `create probe Event ${index} in ${namespace.name}`,
@@ -54,11 +66,12 @@ export async function startLatencyProbe(namespace: OwnedNamespace, intervalMs = 
         () => undefined,
       );
     }
-  })();
+  };
+  const running = Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
   return {
     async stop() {
       stopping.abort();
-      await writer;
+      await running;
       const recording = await recorder.stop();
       const received = new Map<number, number>();
       for (const record of recording.records)
