@@ -63,7 +63,7 @@ describe('the ledger decides from what was recorded (its negative control)', () 
     expect(rows.map(rowVerdict)).toEqual(['does-not-hold', 'does-not-hold']);
     expect(decisions[0]?.observed).toMatch(/\[created-out-of-order\] web-2 was created .* before web-1/);
     expect(markdown).toMatch(
-      /\| complete-guide\/scale-up-strict-order \| 54 \| .* \| does-not-hold \| ordered creation: /,
+      /\| day-11\/takeaway-create-sequential \| \d+ \| .* \| does-not-hold \| ordered creation: /,
     );
   });
 
