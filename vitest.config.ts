@@ -2,6 +2,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { handleFromEnv } from './lib/cluster/provider.js';
 import { imageMapEnvironment } from './lib/harness/image-map-report.js';
 import { RunResultsReporter } from './lib/harness/results-reporter.js';
+import { LongestFirstSequencer } from './lib/harness/sequencer.js';
 import { HANDOVER_ENV, readSettings } from './lib/support/settings.js';
 
 /** Where reports go; `npm run e2e -- --out DIR` sets it (STS_CONFORMANCE_OUT, see lib/support/settings.ts). */
@@ -73,7 +74,7 @@ export default defineConfig({
           exclude: disruptive ? configDefaults.exclude : [...configDefaults.exclude, 'suites/disruptive/**'],
           globalSetup: ['lib/harness/global-setup.ts'],
           fileParallelism: !disruptive && concurrency > 1,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, sequencer: LongestFirstSequencer },
           retry: 0,
           testTimeout: 900_000,
           hookTimeout: 600_000,

@@ -197,7 +197,11 @@ async function main(): Promise<number> {
   try {
     await writeImageMap(outDir, session.handle.imageMap);
     // The previous run's results stay until this one can actually start.
-    await rm(join(outDir, 'allure-results'), { recursive: true, force: true });
+    // Evidence of an earlier run (timelines, kind's logs) would sit beside this run's under the
+    // same test names and be taken for it. Transcripts stay: `npm run repro -- --print` reads the
+    // last run of each test from them.
+    for (const dir of ['allure-results', 'timelines', 'kind-logs'])
+      await rm(join(outDir, dir), { recursive: true, force: true });
     for (const file of [
       'junit.xml',
       'junit-disruptive.xml',

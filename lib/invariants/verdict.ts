@@ -76,6 +76,11 @@ export const VIOLATION_KINDS = {
   'orphan-replaced': 'a pod without controller that the StatefulSet could adopt was deleted instead',
   'orphan-not-adopted': 'a pod without controller in the ordinal range was not owned by the StatefulSet at the end',
   'surplus-orphan-kept': 'a pod without controller beyond the ordinal range still existed at the end',
+  // Deleting the StatefulSet itself (the garbage collector, not the StatefulSet controller)
+  'pod-survived-set-deletion':
+    'a pod of a StatefulSet deleted with cascading deletion still existed once the set was gone',
+  'pod-created-after-set-deletion':
+    'a pod of the set was created after the first of its pods was asked to go with the set',
   'pod-created-on-terminating-claim': 'a pod was created while a claim it mounts was terminating',
   'pending-pod-without-claim': 'a pod that had not started lacked a claim it mounts once the scenario was over',
   // Absence: something that should have been seen was not. Never enough for a negative control.

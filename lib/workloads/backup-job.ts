@@ -2,6 +2,7 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { podRunningAndReady } from '../kube/conditions.js';
 import { execInPod } from '../kube/exec.js';
 import { createJobFromCronJob, jobFinished, jobOutcome, jobPods } from '../kube/jobs.js';
+import { InvalidFixtureError } from '../kube/manifests.js';
 import { listEvents, podLogs } from '../kube/verbs.js';
 import { waitFor } from '../support/wait.js';
 import { applyFixture, type WorkloadContext } from './context.js';
@@ -39,8 +40,16 @@ export class BackupCronJob {
     try {
       return { cronJob: await BackupCronJob.deploy(context, transforms) };
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 422) throw error;
-      return { refused: (error as Error).message.replace(/^.*? failed: /, '') };
+      // The apply's server-side dry run refuses an invalid object before anything is made
+      // (InvalidFixtureError, naming the API server's answer); a 422 from the real apply is the same answer.
+      const refusal =
+        error instanceof InvalidFixtureError
+          ? /the API server rejects [^:]+: (.*)$/s.exec(error.message)?.[1]
+          : (error as { statusCode?: number }).statusCode === 422
+            ? (error as Error).message.replace(/^.*? failed: /, '')
+            : undefined;
+      if (refusal === undefined) throw error;
+      return { refused: refusal };
     }
   }
 
