@@ -20,6 +20,7 @@ import {
 } from '../../lib/invariants/deletion.js';
 import { reverseTermination } from '../../lib/invariants/ordering.js';
 import { between } from '../../lib/observe/timeline.js';
+import { GuideStatements } from '../../lib/harness/guide-statements.js';
 import { describe, test, type Scenario } from '../../lib/harness/scenario.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { BEHAVIOUR_DOCS } from './docs.js';
@@ -29,6 +30,11 @@ const ORDINALS = [0, 1, 2];
 const ROUNDS = 3;
 /** The guides' statement that the end of a StatefulSet's life deletes its pods in reverse order. */
 const DELETED_IN_REVERSE = 'master-stateful-applications/lifecycle-deleted-in-reverse';
+/** What else the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  podsGo: ['complete-guide/delete-removes-pods'],
+  claimsStay: ['complete-guide/delete-keeps-claims'],
+};
 
 /** web with 3 Ready replicas; its StatefulSet's UID. */
 async function readyWeb(scenario: Scenario, round: string) {
@@ -44,6 +50,7 @@ describe('deleting a StatefulSet', () => {
     scenario,
   }) => {
     await scenario.about({ feature: 'Deleting a StatefulSet', docs: BEHAVIOUR_DOCS.limitations });
+    const guides = new GuideStatements(scenario, GUIDES);
     const orders: TerminationStep[][] = [];
     let claims: Map<number, string | undefined> | undefined;
     for (let round = 1; round <= ROUNDS; round++) {
@@ -56,7 +63,7 @@ describe('deleting a StatefulSet', () => {
       });
       const window = between(start, await scenario.checkpoint());
       const timeline = await scenario.timeline('web');
-      await scenario.expectHolds(deletedWithSet(timeline, { window, ordinals: ORDINALS }));
+      await guides.expectHolds(deletedWithSet(timeline, { window, ordinals: ORDINALS }), 'podsGo');
       if (round === 1) {
         // The same recording judged as if deleting were the ordered shutdown: the garbage collector
         // asks for the pods from its workers at once, so a pod goes while a higher one still exists.
@@ -66,9 +73,18 @@ describe('deleting a StatefulSet', () => {
       }
       orders.push(terminationOrder(timeline, window));
       await scenario.step(`${label}the claims are still there, the same ones`, async () => {
-        expect(await web.claimUids(ORDINALS), 'claim UIDs by ordinal').toEqual(claims);
+        const after = await web.claimUids(ORDINALS);
+        if (round === ROUNDS)
+          await guides.decideFact('claimsStay', {
+            holds: [...after.values()].every(Boolean) && JSON.stringify([...after]) === JSON.stringify([...claims!]),
+            observed: `after ${ROUNDS} deletes of web, ${[...after].map(([ordinal, uid]) => `${web.claimName(ordinal)} ${uid ? `uid ${uid.slice(0, 8)}` : 'missing'}`).join(', ')}: the claims of the first web, reused by each new one`,
+          });
+        expect(after, 'claim UIDs by ordinal').toEqual(claims);
       });
     }
+    await guides.decide({
+      podsGo: `each of ${ROUNDS} deletes of web (cascading, in the background) took web-0, web-1 and web-2 away, and none came back`,
+    });
     const described = orders.map((order, index) => `round ${index + 1}: ${describeTerminationOrder(order)}`);
     await scenario.note(
       'the order in which the garbage collector asked the pods to go',

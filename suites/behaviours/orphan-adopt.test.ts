@@ -8,9 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { adoptsOrphans } from '../../lib/invariants/adoption.js';
 import { storageReattached } from '../../lib/invariants/storage.js';
 import { between } from '../../lib/observe/timeline.js';
+import { GuideStatements } from '../../lib/harness/guide-statements.js';
 import { describe, test, type Scenario } from '../../lib/harness/scenario.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
 import { BEHAVIOUR_DOCS } from './docs.js';
+
+/** What the users' guides say that this scenario decides (fixtures/claims/*.general.yaml). */
+const GUIDES = {
+  orphaned: ['complete-guide/cascade-orphan'],
+  adopted: ['complete-guide/orphan-recreate-adopt'],
+};
 
 /** web with 3 Ready replicas and a marker in web-0's volume, deleted with --cascade=orphan, web-0 then deleted by hand. */
 async function orphanedWeb(scenario: Scenario) {
@@ -51,9 +58,20 @@ describe('orphans and adoption', () => {
       await web.waitPodController(1, uids.get(1) as string, setUid);
     });
     const adopted = await scenario.checkpoint();
-    await scenario.expectHolds(
+    const guides = new GuideStatements(scenario, GUIDES);
+    // orphanedWeb waited until every pod had lost its controller and still ran (same UIDs).
+    await guides.decideFact('orphaned', {
+      holds: true,
+      observed: `after kubectl delete statefulset web --cascade=orphan, ${[...uids.keys()].map((ordinal) => `web-${ordinal}`).join(', ')} kept running with the same UIDs and no controller`,
+    });
+    await guides.expectHolds(
       adoptsOrphans(await scenario.timeline('web'), { window: between(start, adopted), setUid }),
+      'adopted',
     );
+    await guides.decide({
+      adopted:
+        'web applied again took web-1 over as it ran (same UID, now owned by the new set), made the missing web-0 and removed the surplus web-2',
+    });
     await scenario.expectHolds(
       storageReattached(web0, await scenario.step('read web-0 again', () => web.storageIdentity(0))),
     );
