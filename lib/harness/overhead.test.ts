@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording, WatchRecord } from '../observe/records.js';
 import { measure, overheadOf } from './overhead.js';
-import type { ScenarioTiming } from './timings.js';
+import { coveredMs, type ScenarioTiming } from './timings.js';
 
 const T = 1_700_000_000_000;
 let seq = 0;
@@ -101,5 +101,19 @@ describe('measure', () => {
         [2, 28],
       ),
     ).toBe(13 + 8);
+  });
+});
+
+describe('coveredMs', () => {
+  it('counts waits that ran side by side once, and gaps between waits not at all', () => {
+    expect(
+      coveredMs([
+        { startedAt: 0, endedAt: 10_000 },
+        { startedAt: 2_000, endedAt: 12_000 },
+        { startedAt: 20_000, endedAt: 21_000 },
+        { startedAt: 20_500, endedAt: 20_800 },
+      ]),
+    ).toBe(13_000);
+    expect(coveredMs([])).toBe(0);
   });
 });

@@ -23,7 +23,7 @@ import { collectEvidence } from './evidence.js';
 import { stepFailure, verdictsSoFar, type Judge } from './judges.js';
 import { RecordedNamespaces } from './recorded.js';
 import { recordDecision, recordFigure } from './decisions.js';
-import { recordTiming } from './timings.js';
+import { coveredMs, recordTiming } from './timings.js';
 import { recordNote, testFacts, timedStep, verdictResult } from './test-facts.js';
 import { TestTranscript } from './transcripts.js';
 import { HANDOVER_ENV } from '../support/settings.js';
@@ -156,7 +156,6 @@ export const test = base.extend<Fixtures>({
   evidence: [
     async ({ task, recorded }, use) => {
       const started = Date.now();
-      const waitedBefore = waitClock.totalMs;
       const spansBefore = waitClock.spans.length;
       const retriesBefore = transientRetries.length;
       await use();
@@ -186,18 +185,20 @@ export const test = base.extend<Fixtures>({
         cluster: inject('cluster'),
         outDir: inject('outDir'),
       });
-      testFacts(task.meta).waitingMs = waitClock.totalMs - waitedBefore;
+      const spans = waitClock.spans.slice(spansBefore);
+      const waitingMs = coveredMs(spans);
+      testFacts(task.meta).waitingMs = waitingMs;
       await recordTiming(inject('outDir'), {
         file: task.file?.name ?? '',
         test: task.name,
         failed,
         totalMs: Date.now() - started,
-        waitingMs: waitClock.totalMs - waitedBefore,
+        waitingMs,
         evidenceMs: Date.now() - evidenceStarted,
         notApplicable: task.meta.notApplicable,
         startedAt: started,
         endedAt: Date.now(),
-        spans: waitClock.spans.slice(spansBefore),
+        spans,
       });
     },
     { auto: true },

@@ -36,3 +36,19 @@ export async function readTimings(outDir: string): Promise<ScenarioTiming[]> {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as ScenarioTiming);
 }
+
+/**
+ * Milliseconds during which at least one of the spans was running: waits a scenario runs side by
+ * side (a Promise.all of two conditions) count once, so the waiting share never exceeds the wall time.
+ */
+export function coveredMs(spans: ReadonlyArray<{ startedAt: number; endedAt: number }>): number {
+  const sorted = [...spans].sort((a, b) => a.startedAt - b.startedAt);
+  let covered = 0;
+  let reach = Number.NEGATIVE_INFINITY;
+  for (const span of sorted) {
+    const start = Math.max(span.startedAt, reach);
+    if (span.endedAt > start) covered += span.endedAt - start;
+    reach = Math.max(reach, span.endedAt);
+  }
+  return covered;
+}
