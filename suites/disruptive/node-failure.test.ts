@@ -7,9 +7,11 @@
  * scenario reports it and checks that the pod gets its own claim and data back once the node
  * returns.
  *
- * A whole-cluster scenario: it stops a worker node, so it needs a cluster of its own with two
- * workers and runs alone (`npm run cluster:up -- --cluster-name sts-nodes --workers 2`, then
- * `npm run e2e -- node-failure --cluster-name sts-nodes`); elsewhere it is not applicable.
+ * A whole-cluster scenario: it stops a worker node, so it is disruptive (suites/disruptive/): it
+ * runs only when named, after the other scenarios and alone, on a kind cluster of the suite's own
+ * with two workers (`npm run e2e -- node-failure --workers 2`, or on a cluster made with
+ * `npm run cluster:up -- --cluster-name sts-nodes --workers 2`: `npm run e2e -- node-failure
+ * --cluster-name sts-nodes`); with fewer workers it is not applicable.
  */
 import { randomBytes } from 'node:crypto';
 import { noReplacementWhileUnconfirmed } from '../../lib/invariants/node-failure.js';
@@ -18,7 +20,7 @@ import { between } from '../../lib/observe/timeline.js';
 import { describe, test } from '../../lib/harness/scenario.js';
 import { NodeOutage } from '../../lib/workloads/node-outage.js';
 import { WebStatefulSet } from '../../lib/workloads/web.js';
-import { BEHAVIOUR_DOCS } from './docs.js';
+import { BEHAVIOUR_DOCS } from '../behaviours/docs.js';
 
 const HOLD_MS = 30_000;
 const WHOLE_CLUSTER = {
