@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
-import { RESULTS_FILE, RESULTS_SCHEMA, type RunResults, type TestResult } from '../results/schema.js';
+import { readRunResults, RESULTS_FILE, RESULTS_SCHEMA, type RunResults, type TestResult } from '../results/schema.js';
 import type { TestFacts } from './test-facts.js';
 
 /**
@@ -47,7 +47,11 @@ export class RunResultsReporter implements Reporter {
     };
     const outDir = provided.outDir ?? this.outDir;
     await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, RESULTS_FILE), `${JSON.stringify(results, null, 2)}\n`);
+    // `npm run e2e` runs the disruptive scenarios in a vitest process of their own after the
+    // others: their results join the ones this run already wrote instead of replacing them.
+    const earlier = await readRunResults(outDir).catch(() => undefined);
+    const joined = earlier?.runIds.includes(provided.runId) ? joinParts(earlier, results) : results;
+    await writeFile(join(outDir, RESULTS_FILE), `${JSON.stringify(joined, null, 2)}\n`);
   }
 }
 
@@ -105,5 +109,22 @@ export function testResultOf(test: ReportedTest): TestResult | undefined {
     steps: facts.steps,
     notes: facts.notes,
     figures: facts.figures,
+  };
+}
+
+/** The parts of one run written by its successive vitest processes, as one run. */
+export function joinParts(earlier: RunResults, later: RunResults): RunResults {
+  return {
+    ...earlier,
+    finishedAt: later.finishedAt,
+    ...(earlier.host && later.host
+      ? {
+          host: {
+            cpus: earlier.host.cpus,
+            loadAverage: [earlier.host.loadAverage[0] ?? 0, later.host.loadAverage[1] ?? 0],
+          },
+        }
+      : {}),
+    tests: [...earlier.tests, ...later.tests.filter((test) => !earlier.tests.some((other) => other.id === test.id))],
   };
 }
