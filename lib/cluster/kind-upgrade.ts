@@ -51,22 +51,23 @@ export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
     {
       node,
       phase,
+      // /tmp in a kind node is a tmpfs over the container's layer: docker cp writes beneath it.
       what: 'copy control-plane images',
-      docker: ['cp', imagesTar, `${node}:/tmp/upgrade-images.tar`],
+      docker: ['cp', imagesTar, `${node}:/var/upgrade-images.tar`],
       timeoutMs: 3 * MINUTE,
     },
     {
       node,
       phase,
       what: 'import control-plane images into containerd',
-      docker: ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'import', '/tmp/upgrade-images.tar'],
+      docker: ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'import', '/var/upgrade-images.tar'],
       timeoutMs: 5 * MINUTE,
     },
     {
       node,
       phase,
       what: 'remove image archive',
-      docker: ['exec', node, 'rm', '-f', '/tmp/upgrade-images.tar'],
+      docker: ['exec', node, 'rm', '-f', '/var/upgrade-images.tar'],
       timeoutMs: MINUTE,
     },
   ];
@@ -78,7 +79,10 @@ export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
     timeoutMs: MINUTE,
   });
 
+  // Every node gets the images before kubeadm runs: its preflight health-check Job may land on a
+  // worker, and a worker without the new pause image has nowhere to pull it from.
   steps.push(...importImages(controlPlane, 'control-plane'));
+  for (const worker of workers) steps.push(...importImages(worker, 'worker'));
   steps.push(copy(controlPlane, 'control-plane', 'kubeadm'));
   steps.push({
     node: controlPlane,
@@ -91,7 +95,6 @@ export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
   steps.push(restartKubelet(controlPlane, 'control-plane'));
 
   for (const worker of workers) {
-    steps.push(...importImages(worker, 'worker'));
     steps.push({
       node: worker,
       phase: 'worker',
