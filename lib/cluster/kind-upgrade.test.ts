@@ -12,7 +12,7 @@ describe('in-place kind upgrade plan', () => {
   const index = (node: string, what: string) => plan.findIndex((step) => step.node === node && step.what === what);
 
   it('upgrades the control plane before any worker, with its images imported first', () => {
-    expect(plan[0].node).toBe('c-control-plane');
+    expect(plan[0]?.node).toBe('c-control-plane');
     expect(index('c-control-plane', 'import control-plane images into containerd')).toBeLessThan(
       index('c-control-plane', 'kubeadm upgrade apply v1.34.10'),
     );

@@ -139,7 +139,7 @@ export function artifactDir(step: string, artifacts = cacheLayout().artifacts): 
       `the toolchain cache has no complete ${step} (looked in ${base})`,
       `run \`npm run cluster:prepare -- --kubernetes ${step.split('@')[1] ?? 'VERSION'}\` first`,
     );
-  return complete[0];
+  return complete[0]!;
 }
 
 /** Inputs for upgrading cluster `name` to `version` from the toolchain cache. */
@@ -162,7 +162,7 @@ export async function kindUpgradeInputs(name: string, version: string): Promise<
       'the in-place upgrade handles exactly one control-plane node; create the cluster with cluster:up',
     );
   return {
-    controlPlane: controlPlanes[0],
+    controlPlane: controlPlanes[0]!,
     workers: rows
       .filter(([, role]) => role === 'worker')
       .map(([node]) => node)

@@ -75,8 +75,8 @@ export function identitiesUnique(sightings: readonly PodSighting[]): Verdict {
   for (const [identity, byUid] of windows) {
     const ordered = [...byUid.entries()].sort((a, b) => a[1].from - b[1].from);
     for (let index = 1; index < ordered.length; index += 1) {
-      const [earlierUid, earlier] = ordered[index - 1];
-      const [laterUid, later] = ordered[index];
+      const [earlierUid, earlier] = ordered[index - 1]!;
+      const [laterUid, later] = ordered[index]!;
       if (later.from <= earlier.to)
         findings.add(
           'identity-duplicated',
