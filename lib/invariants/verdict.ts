@@ -88,6 +88,8 @@ export const VIOLATION_KINDS = {
   'never-deleted': 'an expected deletion never happened in the window',
   'never-updated': 'an expected ordinal was never recreated at the update revision in the window',
   'never-recreated': 'an expected re-creation never happened in the window',
+  // Continuity through a cluster upgrade
+  'identity-duplicated': 'two pods of one identity (same set, same ordinal) were alive at the same moment',
   'no-observations': 'nothing was observed that the check could judge',
 } as const;
 

@@ -1,0 +1,211 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { ActionableError } from '../support/errors.js';
+import { cacheLayout } from '../toolchain/cache.js';
+
+/**
+ * A real in-place upgrade of a kind cluster, the way kubeadm clusters are upgraded: kind nodes run
+ * systemd, kubelet and kubeadm, so the new kubeadm is copied in and does the work. Offline: the new
+ * binaries come from the toolchain cache (kubernetes@VERSION) and the control-plane images from the
+ * component-images@VERSION archive, imported into every node's containerd so kubeadm's preflight
+ * pull finds them locally.
+ */
+
+export interface UpgradeInputs {
+  readonly controlPlane: string;
+  readonly workers: readonly string[];
+  readonly version: string;
+  /** Directory holding kubeadm, kubelet and kubectl of the new version. */
+  readonly binDir: string;
+  /** `docker save` archive of the new version's control-plane images. */
+  readonly imagesTar: string;
+}
+
+export interface UpgradeStep {
+  readonly node: string;
+  readonly phase: 'control-plane' | 'worker';
+  readonly what: string;
+  /** Argument vector for `docker` on the host. */
+  readonly docker: readonly string[];
+  /** Upper bound for this step; the upgrade fails naming the step when it is exceeded. */
+  readonly timeoutMs: number;
+}
+
+const ADMIN = '/etc/kubernetes/admin.conf';
+const MINUTE = 60_000;
+
+/** The ordered steps: images everywhere, control plane first, then each worker drained, upgraded, uncordoned. */
+export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
+  const { controlPlane, workers, version, binDir, imagesTar } = inputs;
+  const kubectl = (...args: string[]) => ['exec', controlPlane, 'kubectl', '--kubeconfig', ADMIN, ...args];
+  const steps: UpgradeStep[] = [];
+  const copy = (node: string, phase: UpgradeStep['phase'], binary: string): UpgradeStep => ({
+    node,
+    phase,
+    what: `copy ${binary} ${version}`,
+    docker: ['cp', join(binDir, binary), `${node}:/usr/bin/${binary}`],
+    timeoutMs: MINUTE,
+  });
+  const importImages = (node: string, phase: UpgradeStep['phase']): UpgradeStep[] => [
+    {
+      node,
+      phase,
+      // /tmp in a kind node is a tmpfs over the container's layer: docker cp writes beneath it.
+      what: 'copy control-plane images',
+      docker: ['cp', imagesTar, `${node}:/var/upgrade-images.tar`],
+      timeoutMs: 3 * MINUTE,
+    },
+    {
+      node,
+      phase,
+      what: 'import control-plane images into containerd',
+      docker: ['exec', node, 'ctr', '-n', 'k8s.io', 'images', 'import', '/var/upgrade-images.tar'],
+      timeoutMs: 5 * MINUTE,
+    },
+    {
+      node,
+      phase,
+      what: 'remove image archive',
+      docker: ['exec', node, 'rm', '-f', '/var/upgrade-images.tar'],
+      timeoutMs: MINUTE,
+    },
+  ];
+  const restartKubelet = (node: string, phase: UpgradeStep['phase']): UpgradeStep => ({
+    node,
+    phase,
+    what: 'restart kubelet',
+    docker: ['exec', node, 'sh', '-c', 'systemctl daemon-reload && systemctl restart kubelet'],
+    timeoutMs: MINUTE,
+  });
+
+  // Every node gets the images before kubeadm runs: its preflight health-check Job may land on a
+  // worker, and a worker without the new pause image has nowhere to pull it from.
+  steps.push(...importImages(controlPlane, 'control-plane'));
+  for (const worker of workers) steps.push(...importImages(worker, 'worker'));
+  steps.push(copy(controlPlane, 'control-plane', 'kubeadm'));
+  steps.push({
+    node: controlPlane,
+    phase: 'control-plane',
+    what: `kubeadm upgrade apply ${version}`,
+    docker: ['exec', controlPlane, 'kubeadm', 'upgrade', 'apply', version, '--yes'],
+    timeoutMs: 15 * MINUTE,
+  });
+  steps.push(copy(controlPlane, 'control-plane', 'kubelet'), copy(controlPlane, 'control-plane', 'kubectl'));
+  steps.push(restartKubelet(controlPlane, 'control-plane'));
+
+  for (const worker of workers) {
+    steps.push({
+      node: worker,
+      phase: 'worker',
+      what: 'drain',
+      // Pods on local volumes cannot move; they wait Pending until the node is back: that is
+      // the unavailability an in-place upgrade costs, and the monitors measure it.
+      docker: kubectl('drain', worker, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=10m'),
+      timeoutMs: 11 * MINUTE,
+    });
+    steps.push(copy(worker, 'worker', 'kubeadm'));
+    steps.push({
+      node: worker,
+      phase: 'worker',
+      what: 'kubeadm upgrade node',
+      docker: ['exec', worker, 'kubeadm', 'upgrade', 'node'],
+      timeoutMs: 10 * MINUTE,
+    });
+    steps.push(copy(worker, 'worker', 'kubelet'), copy(worker, 'worker', 'kubectl'));
+    steps.push(restartKubelet(worker, 'worker'));
+    steps.push({
+      node: worker,
+      phase: 'worker',
+      what: 'uncordon',
+      docker: kubectl('uncordon', worker),
+      timeoutMs: MINUTE,
+    });
+  }
+  return steps;
+}
+
+/** The newest complete artifact directory of a toolchain step, e.g. kubernetes@v1.34.10. */
+export function artifactDir(step: string, artifacts = cacheLayout().artifacts): string {
+  const base = join(artifacts, step);
+  const complete = existsSync(base)
+    ? readdirSync(base)
+        .map((key) => join(base, key))
+        .filter((dir) => existsSync(join(dir, 'complete.json')))
+        .sort((a, b) => statSync(join(b, 'complete.json')).mtimeMs - statSync(join(a, 'complete.json')).mtimeMs)
+    : [];
+  if (complete.length === 0)
+    throw new ActionableError(
+      `the toolchain cache has no complete ${step} (looked in ${base})`,
+      `run \`npm run cluster:prepare -- --kubernetes ${step.split('@')[1] ?? 'VERSION'}\` first`,
+    );
+  return complete[0]!;
+}
+
+/** Inputs for upgrading cluster `name` to `version` from the toolchain cache. */
+export async function kindUpgradeInputs(name: string, version: string): Promise<UpgradeInputs> {
+  const nodes = await execa('docker', [
+    'ps',
+    '--filter',
+    `label=io.x-k8s.kind.cluster=${name}`,
+    '--format',
+    '{{.Names}} {{.Label "io.x-k8s.kind.role"}}',
+  ]);
+  const rows = nodes.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' ') as [string, string]);
+  const controlPlanes = rows.filter(([, role]) => role === 'control-plane').map(([node]) => node);
+  if (controlPlanes.length !== 1)
+    throw new ActionableError(
+      `kind cluster ${name} has ${controlPlanes.length} control-plane nodes running`,
+      'the in-place upgrade handles exactly one control-plane node; create the cluster with cluster:up',
+    );
+  return {
+    controlPlane: controlPlanes[0]!,
+    workers: rows
+      .filter(([, role]) => role === 'worker')
+      .map(([node]) => node)
+      .sort(),
+    version,
+    binDir: join(artifactDir(`kubernetes@${version}`), 'bin'),
+    imagesTar: join(artifactDir(`component-images@${version}`), 'components.tar'),
+  };
+}
+
+export interface StepTiming {
+  readonly node: string;
+  readonly what: string;
+  readonly ms: number;
+}
+
+/** Runs the plan in order; a failing step stops the upgrade with its output. */
+export async function runUpgrade(
+  steps: readonly UpgradeStep[],
+  options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+): Promise<StepTiming[]> {
+  const timings: StepTiming[] = [];
+  for (const step of steps) {
+    const started = Date.now();
+    options.log?.(`  upgrade ${step.node}: ${step.what}`);
+    const result = await execa('docker', [...step.docker], {
+      reject: false,
+      timeout: step.timeoutMs,
+      cancelSignal: options.signal,
+      all: true,
+    });
+    if (result.exitCode !== 0 || result.timedOut)
+      throw new ActionableError(
+        `upgrade step "${step.what}" on ${step.node} failed${result.timedOut ? ` (over ${step.timeoutMs / 1000}s)` : ''}: ${String(
+          result.all ?? '',
+        )
+          .trim()
+          .split('\n')
+          .slice(-5)
+          .join(' | ')}`,
+        `inspect the node with \`docker exec -it ${step.node} bash\` (journalctl -u kubelet); keep it with --keep-cluster`,
+      );
+    timings.push({ node: step.node, what: step.what, ms: Date.now() - started });
+  }
+  return timings;
+}
