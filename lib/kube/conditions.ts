@@ -859,13 +859,18 @@ export function containerWaiting(
     `container ${container} of Pod ${namespace.name}/${pod} to be waiting (${reasons.join(' or ')})`,
     async () => {
       const found = await findPod(namespace, pod);
-      const state = containerStates(found).find((candidate) => candidate.container === container);
+      const state = containerStateOf(found, container);
       if (state?.state === 'waiting' && state.reason && reasons.includes(state.reason))
         return { done: true, value: state };
       return { done: false, observed: state ? describeContainerState(state) : describePod(found) };
     },
     { timeoutMs, intervalMs: 500 },
   );
+}
+
+/** The state of one container of the pod, if the pod and its status name it. */
+function containerStateOf(pod: Parameters<typeof containerStates>[0], container: string): ContainerState | undefined {
+  return containerStates(pod).find((candidate) => candidate.container === container);
 }
 
 /** The container has restarted at least `count` times (the kubelet killed or restarted it). */
@@ -880,7 +885,7 @@ export function containerRestarted(
     `container ${container} of Pod ${namespace.name}/${pod} to have restarted ${count} time(s)`,
     async () => {
       const found = await findPod(namespace, pod);
-      const state = containerStates(found).find((candidate) => candidate.container === container);
+      const state = containerStateOf(found, container);
       if (state && state.restartCount >= count) return { done: true, value: state };
       return { done: false, observed: state ? describeContainerState(state) : describePod(found) };
     },

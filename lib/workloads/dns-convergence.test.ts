@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dnsMatchesPods } from '../invariants/dns.js';
 import type { DnsObservation } from '../invariants/dns.js';
-import { agrees, Convergence, convergenceNote, ipChangeNote, observationOf } from './dns-convergence.js';
+import {
+  agrees,
+  Convergence,
+  convergenceNote,
+  ipChangeNote,
+  observationOf,
+  statefulSetRecords,
+} from './dns-convergence.js';
 import { parseNslookup } from './nslookup.js';
 
 const WEB_1 = 'web-1.web.sts-dns.svc.cluster.local';
@@ -204,6 +211,24 @@ describe('observationOf, from recorded busybox output to a DNS identity verdict'
     expect(result.outcome).toBe('inconclusive');
     expect(result.unobserved).toEqual([
       `the control name ${api.name} resolved to no DNS server reachable (asked ${other.label}): expected 10.96.0.1; DNS is not answering as it must, so what it says of the pods proves nothing`,
+    ]);
+  });
+});
+
+describe('statefulSetRecords', () => {
+  it('gives each pod its IP and the Service every IP; a pod without an IP expects nothing', () => {
+    expect(
+      statefulSetRecords(
+        [
+          { name: 'web-0.web', ip: '10.0.0.1' },
+          { name: 'web-1.web', ip: undefined },
+        ],
+        'web',
+      ),
+    ).toEqual([
+      { name: 'web-0.web', addresses: ['10.0.0.1'] },
+      { name: 'web-1.web', addresses: [] },
+      { name: 'web', addresses: ['10.0.0.1'] },
     ]);
   });
 });

@@ -18,6 +18,20 @@ export interface ExpectedRecord {
   readonly addresses: readonly string[];
 }
 
+/**
+ * What DNS must answer for a StatefulSet's pods: each pod's name its IP, the headless Service
+ * every listed pod's IP. A pod without an IP expects nothing, which no answer matches.
+ */
+export function statefulSetRecords(
+  pods: ReadonlyArray<{ name: string; ip: string | undefined }>,
+  serviceName: string,
+): ExpectedRecord[] {
+  return [
+    ...pods.map((pod) => ({ name: pod.name, addresses: pod.ip ? [pod.ip] : [] })),
+    { name: serviceName, addresses: pods.flatMap((pod) => (pod.ip ? [pod.ip] : [])) },
+  ];
+}
+
 /** A DNS server to ask: a CoreDNS pod by its IP, or (no address) the resolver of the client's resolv.conf. */
 export interface DnsServer {
   /** "CoreDNS coredns-674b8bbfcf-8x2lq 10.244.0.3", "cluster DNS Service 10.96.0.10". */

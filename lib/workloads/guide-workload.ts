@@ -44,7 +44,7 @@ import { ActionableError } from '../support/errors.js';
 import { waitFor } from '../support/wait.js';
 import { applyFixture, type WorkloadContext } from './context.js';
 import { newLedgerId, type LedgerWrite } from './db-exec.js';
-import type { ExpectedRecord } from './dns-convergence.js';
+import { statefulSetRecords, type ExpectedRecord } from './dns-convergence.js';
 import { loadFixture, type AdaptedFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
 import { missingStorageClass, useLocalImages, type Transform } from './transforms.js';
@@ -184,13 +184,10 @@ export class GuideStatefulSet {
   /** Each pod's name its IP; the headless Service every listed pod's IP. */
   async dnsRecords(ordinals: readonly number[]): Promise<ExpectedRecord[]> {
     const ips = await Promise.all(ordinals.map((ordinal) => this.podIp(ordinal)));
-    return [
-      ...ordinals.map((ordinal, index) => ({
-        name: this.podDnsName(ordinal),
-        addresses: ips[index] ? [ips[index]] : [],
-      })),
-      { name: this.serviceDnsName(), addresses: ips.filter((ip): ip is string => Boolean(ip)) },
-    ];
+    return statefulSetRecords(
+      ordinals.map((ordinal, index) => ({ name: this.podDnsName(ordinal), ip: ips[index] })),
+      this.serviceDnsName(),
+    );
   }
 
   // --- waiting -------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ import type { StorageIdentity, VolumeIdentity } from '../invariants/storage.js';
 import { waitFor } from '../support/wait.js';
 import type { ControllerOwner } from './claim-keeper.js';
 import { applyFixture, type WorkloadContext } from './context.js';
-import type { ExpectedRecord } from './dns-convergence.js';
+import { statefulSetRecords, type ExpectedRecord } from './dns-convergence.js';
 import { loadFixture } from './fixtures.js';
 import { readPodIdentity } from './pod-identity.js';
 import {
@@ -188,13 +188,10 @@ export class WebStatefulSet {
    */
   async dnsRecords(ordinals: readonly number[]): Promise<ExpectedRecord[]> {
     const ips = await Promise.all(ordinals.map((ordinal) => this.podIp(ordinal)));
-    return [
-      ...ordinals.map((ordinal, index) => ({
-        name: this.podDnsName(ordinal),
-        addresses: ips[index] ? [ips[index]] : [],
-      })),
-      { name: this.serviceDnsName(), addresses: ips.filter((ip): ip is string => Boolean(ip)) },
-    ];
+    return statefulSetRecords(
+      ordinals.map((ordinal, index) => ({ name: this.podDnsName(ordinal), ip: ips[index] })),
+      this.serviceDnsName(),
+    );
   }
 
   // --- waiting -------------------------------------------------------------------------------
