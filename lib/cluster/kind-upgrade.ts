@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import { ActionableError } from '../support/errors.js';
 import { cacheLayout } from '../toolchain/cache.js';
+import { kindNodes } from './kind-runtime.js';
 
 /**
  * A real in-place upgrade of a kind cluster, the way kubeadm clusters are upgraded: kind nodes run
@@ -30,16 +32,32 @@ export interface UpgradeStep {
   readonly docker: readonly string[];
   /** Upper bound for this step; the upgrade fails naming the step when it is exceeded. */
   readonly timeoutMs: number;
+  /**
+   * kubectl steps that are safe to repeat (drain, uncordon): a connection refused by an API server
+   * that kubeadm or a kubelet restart is replacing is an infrastructure failure, retried a few times.
+   */
+  readonly repeatable?: boolean;
+}
+
+/**
+ * A part of the upgrade after which one node runs the new version: the runner waits for that node
+ * (Ready, reporting the new kubelet) and for the API server before the next phase, because a
+ * drain started while the control plane's static pods restart fails on a refused connection.
+ */
+export interface UpgradePhase {
+  readonly name: string;
+  /** The node this phase upgrades; absent for the preparation that touches every node. */
+  readonly node?: string;
+  readonly steps: readonly UpgradeStep[];
 }
 
 const ADMIN = '/etc/kubernetes/admin.conf';
 const MINUTE = 60_000;
 
-/** The ordered steps: images everywhere, control plane first, then each worker drained, upgraded, uncordoned. */
-export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
+/** The ordered phases: images everywhere, control plane first, then each worker drained, upgraded, uncordoned. */
+export function upgradePlan(inputs: UpgradeInputs): UpgradePhase[] {
   const { controlPlane, workers, version, binDir, imagesTar } = inputs;
   const kubectl = (...args: string[]) => ['exec', controlPlane, 'kubectl', '--kubeconfig', ADMIN, ...args];
-  const steps: UpgradeStep[] = [];
   const copy = (node: string, phase: UpgradeStep['phase'], binary: string): UpgradeStep => ({
     node,
     phase,
@@ -81,48 +99,69 @@ export function upgradePlan(inputs: UpgradeInputs): UpgradeStep[] {
 
   // Every node gets the images before kubeadm runs: its preflight health-check Job may land on a
   // worker, and a worker without the new pause image has nowhere to pull it from.
-  steps.push(...importImages(controlPlane, 'control-plane'));
-  for (const worker of workers) steps.push(...importImages(worker, 'worker'));
-  steps.push(copy(controlPlane, 'control-plane', 'kubeadm'));
-  steps.push({
-    node: controlPlane,
-    phase: 'control-plane',
-    what: `kubeadm upgrade apply ${version}`,
-    docker: ['exec', controlPlane, 'kubeadm', 'upgrade', 'apply', version, '--yes'],
-    timeoutMs: 15 * MINUTE,
-  });
-  steps.push(copy(controlPlane, 'control-plane', 'kubelet'), copy(controlPlane, 'control-plane', 'kubectl'));
-  steps.push(restartKubelet(controlPlane, 'control-plane'));
-
-  for (const worker of workers) {
-    steps.push({
+  const phases: UpgradePhase[] = [
+    {
+      name: 'images on every node',
+      steps: [
+        ...importImages(controlPlane, 'control-plane'),
+        ...workers.flatMap((worker) => importImages(worker, 'worker')),
+      ],
+    },
+    {
+      name: `control plane ${controlPlane}`,
+      node: controlPlane,
+      steps: [
+        copy(controlPlane, 'control-plane', 'kubeadm'),
+        {
+          node: controlPlane,
+          phase: 'control-plane',
+          what: `kubeadm upgrade apply ${version}`,
+          docker: ['exec', controlPlane, 'kubeadm', 'upgrade', 'apply', version, '--yes'],
+          timeoutMs: 15 * MINUTE,
+        },
+        copy(controlPlane, 'control-plane', 'kubelet'),
+        copy(controlPlane, 'control-plane', 'kubectl'),
+        restartKubelet(controlPlane, 'control-plane'),
+      ],
+    },
+  ];
+  for (const worker of workers)
+    phases.push({
+      name: `worker ${worker}`,
       node: worker,
-      phase: 'worker',
-      what: 'drain',
-      // Pods on local volumes cannot move; they wait Pending until the node is back: that is
-      // the unavailability an in-place upgrade costs, and the monitors measure it.
-      docker: kubectl('drain', worker, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=10m'),
-      timeoutMs: 11 * MINUTE,
+      steps: [
+        {
+          node: worker,
+          phase: 'worker',
+          what: 'drain',
+          // Pods on local volumes cannot move; they wait Pending until the node is back: that is
+          // the unavailability an in-place upgrade costs, and the monitors measure it.
+          docker: kubectl('drain', worker, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=10m'),
+          timeoutMs: 11 * MINUTE,
+          repeatable: true,
+        },
+        copy(worker, 'worker', 'kubeadm'),
+        {
+          node: worker,
+          phase: 'worker',
+          what: 'kubeadm upgrade node',
+          docker: ['exec', worker, 'kubeadm', 'upgrade', 'node'],
+          timeoutMs: 10 * MINUTE,
+        },
+        copy(worker, 'worker', 'kubelet'),
+        copy(worker, 'worker', 'kubectl'),
+        restartKubelet(worker, 'worker'),
+        {
+          node: worker,
+          phase: 'worker',
+          what: 'uncordon',
+          docker: kubectl('uncordon', worker),
+          timeoutMs: MINUTE,
+          repeatable: true,
+        },
+      ],
     });
-    steps.push(copy(worker, 'worker', 'kubeadm'));
-    steps.push({
-      node: worker,
-      phase: 'worker',
-      what: 'kubeadm upgrade node',
-      docker: ['exec', worker, 'kubeadm', 'upgrade', 'node'],
-      timeoutMs: 10 * MINUTE,
-    });
-    steps.push(copy(worker, 'worker', 'kubelet'), copy(worker, 'worker', 'kubectl'));
-    steps.push(restartKubelet(worker, 'worker'));
-    steps.push({
-      node: worker,
-      phase: 'worker',
-      what: 'uncordon',
-      docker: kubectl('uncordon', worker),
-      timeoutMs: MINUTE,
-    });
-  }
-  return steps;
+  return phases;
 }
 
 /** The newest complete artifact directory of a toolchain step, e.g. kubernetes@v1.34.10. */
@@ -144,18 +183,8 @@ export function artifactDir(step: string, artifacts = cacheLayout().artifacts): 
 
 /** Inputs for upgrading cluster `name` to `version` from the toolchain cache. */
 export async function kindUpgradeInputs(name: string, version: string): Promise<UpgradeInputs> {
-  const nodes = await execa('docker', [
-    'ps',
-    '--filter',
-    `label=io.x-k8s.kind.cluster=${name}`,
-    '--format',
-    '{{.Names}} {{.Label "io.x-k8s.kind.role"}}',
-  ]);
-  const rows = nodes.stdout
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => line.split(' ') as [string, string]);
-  const controlPlanes = rows.filter(([, role]) => role === 'control-plane').map(([node]) => node);
+  const nodes = await kindNodes(name);
+  const controlPlanes = nodes.filter((node) => node.role === 'control-plane').map((node) => node.name);
   if (controlPlanes.length !== 1)
     throw new ActionableError(
       `kind cluster ${name} has ${controlPlanes.length} control-plane nodes running`,
@@ -163,10 +192,7 @@ export async function kindUpgradeInputs(name: string, version: string): Promise<
     );
   return {
     controlPlane: controlPlanes[0]!,
-    workers: rows
-      .filter(([, role]) => role === 'worker')
-      .map(([node]) => node)
-      .sort(),
+    workers: nodes.filter((node) => node.role === 'worker').map((node) => node.name),
     version,
     binDir: join(artifactDir(`kubernetes@${version}`), 'bin'),
     imagesTar: join(artifactDir(`component-images@${version}`), 'components.tar'),
@@ -176,24 +202,54 @@ export async function kindUpgradeInputs(name: string, version: string): Promise<
 export interface StepTiming {
   readonly node: string;
   readonly what: string;
+  /** Milliseconds since the epoch. */
+  readonly startedAt: number;
   readonly ms: number;
+  /** Attempts a repeatable step needed (1 when it succeeded at once). */
+  readonly attempts: number;
 }
 
-/** Runs the plan in order; a failing step stops the upgrade with its output. */
+/** A repeatable step gets this many attempts, this far apart: enough for a static pod's restart. */
+const ATTEMPTS = 4;
+const ATTEMPT_PAUSE_MS = 15_000;
+
+/** Runs the steps of one phase in order; a failing step stops the upgrade with its output. */
 export async function runUpgrade(
   steps: readonly UpgradeStep[],
-  options: { signal?: AbortSignal; log?: (line: string) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    log?: (line: string) => void;
+    transcript?: (step: UpgradeStep, output: string) => void;
+  } = {},
 ): Promise<StepTiming[]> {
   const timings: StepTiming[] = [];
   for (const step of steps) {
     const started = Date.now();
     options.log?.(`  upgrade ${step.node}: ${step.what}`);
-    const result = await execa('docker', [...step.docker], {
-      reject: false,
-      timeout: step.timeoutMs,
-      cancelSignal: options.signal,
-      all: true,
-    });
+    const run = () =>
+      execa('docker', [...step.docker], {
+        reject: false,
+        timeout: step.timeoutMs,
+        cancelSignal: options.signal,
+        all: true,
+      });
+    let result = await run();
+    let attempts = 1;
+    while (
+      step.repeatable &&
+      attempts < ATTEMPTS &&
+      result.exitCode !== 0 &&
+      !result.timedOut &&
+      refusedConnection(result.all)
+    ) {
+      options.log?.(
+        `  upgrade ${step.node}: ${step.what} met a refused connection; attempt ${attempts + 1} in ${ATTEMPT_PAUSE_MS / 1000}s`,
+      );
+      await delay(ATTEMPT_PAUSE_MS, undefined, { signal: options.signal });
+      result = await run();
+      attempts += 1;
+    }
+    options.transcript?.(step, String(result.all ?? ''));
     if (result.exitCode !== 0 || result.timedOut)
       throw new ActionableError(
         `upgrade step "${step.what}" on ${step.node} failed${result.timedOut ? ` (over ${step.timeoutMs / 1000}s)` : ''}: ${String(
@@ -205,7 +261,12 @@ export async function runUpgrade(
           .join(' | ')}`,
         `inspect the node with \`docker exec -it ${step.node} bash\` (journalctl -u kubelet); keep it with --keep-cluster`,
       );
-    timings.push({ node: step.node, what: step.what, ms: Date.now() - started });
+    timings.push({ node: step.node, what: step.what, startedAt: started, ms: Date.now() - started, attempts });
   }
   return timings;
+}
+
+/** kubectl's words for an API server that is not listening (yet): the only failure worth repeating. */
+function refusedConnection(output: unknown): boolean {
+  return /connection refused|was refused|ServiceUnavailable|the server is currently unable/i.test(String(output ?? ''));
 }

@@ -5,8 +5,10 @@ import {
   claimsStable,
   dnsFigures,
   duplicatedIdentities,
+  filesKept,
   identitiesUnique,
   maxUnavailability,
+  namesResolveAgain,
   writeFigures,
 } from './continuity.js';
 
@@ -83,5 +85,41 @@ describe('figures', () => {
         { at: 2, name: 'web-1', resolved: false },
       ]),
     ).toEqual({ lookups: 4, resolved: 2, unresolvedAtEnd: ['web-1'] });
+  });
+});
+
+describe('every DNS name resolves again after the upgrade', () => {
+  const lookup = (at: number, name: string, resolved: boolean) => ({ at, name, resolved });
+
+  it('holds when failures in the middle end in a resolved lookup', () => {
+    const samples = [lookup(0, 'web-0', true), lookup(1000, 'web-0', false), lookup(2000, 'web-0', true)];
+    expect(namesResolveAgain(samples).outcome).toBe('holds');
+  });
+
+  it('a name whose last lookup failed is name-unresolved-after, naming only that name', () => {
+    const samples = [lookup(0, 'web-0', true), lookup(0, 'web-1', true), lookup(2000, 'web-1', false)];
+    const verdict = namesResolveAgain(samples);
+    expect(kindsOf(verdict)).toEqual(['name-unresolved-after']);
+    expect(verdict.violations.map((violation) => violation.message.split(':')[0])).toEqual(['web-1']);
+  });
+
+  it('no lookup at all is inconclusive', () => {
+    expect(namesResolveAgain([]).outcome).toBe('inconclusive');
+  });
+});
+
+describe("each pod's file on its claim survives", () => {
+  it('holds when every file reads back as written', () => {
+    expect(filesKept({ 'web-0': 'a', 'web-1': 'b' }, { 'web-0': 'a', 'web-1': 'b' }).outcome).toBe('holds');
+  });
+
+  it('a file read back different or missing is data-lost', () => {
+    const verdict = filesKept({ 'web-0': 'a', 'web-1': 'b' }, { 'web-0': 'a', 'web-1': undefined });
+    expect(kindsOf(verdict)).toEqual(['data-lost']);
+    expect(verdict.violations[0]?.message).toContain('web-1');
+  });
+
+  it('nothing written is inconclusive', () => {
+    expect(filesKept({}, {}).outcome).toBe('inconclusive');
   });
 });

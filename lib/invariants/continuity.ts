@@ -1,4 +1,7 @@
+import type { AvailabilitySample, ClaimSighting, PodSighting } from '../observe/continuity-sampler.js';
 import { Findings, type Verdict } from './verdict.js';
+
+export type { AvailabilitySample, ClaimSighting, PodSighting };
 
 /**
  * Continuity through a cluster upgrade, judged on samples the monitors took while the control
@@ -16,29 +19,6 @@ export interface WriteInterval {
   readonly failed: number;
   readonly readsOk: number;
   readonly readsFailed: number;
-}
-
-/** A pod of a set seen with its containers running at a moment (a recorder sample). */
-export interface PodSighting {
-  readonly at: number;
-  readonly set: string;
-  readonly ordinal: number;
-  readonly uid: string;
-  /** Running with at least one container started: the pod holds the identity at this moment. */
-  readonly alive: boolean;
-}
-
-export interface ClaimSighting {
-  readonly at: number;
-  readonly claim: string;
-  readonly uid: string;
-}
-
-export interface AvailabilitySample {
-  readonly at: number;
-  readonly set: string;
-  readonly replicas: number;
-  readonly ready: number;
 }
 
 export interface DnsSample {
@@ -187,4 +167,44 @@ export function dnsFigures(samples: readonly DnsSample[]): DnsFigures {
     resolved: samples.filter((sample) => sample.resolved).length,
     unresolvedAtEnd: [...last.values()].filter((sample) => !sample.resolved).map((sample) => sample.name),
   };
+}
+
+/**
+ * Every name the probes looked up resolves again at the end: a lookup that fails while CoreDNS or
+ * the pod behind the name is replaced is expected (a pod's record exists only while it is Ready,
+ * pkg/controller/endpointslice publishes ready addresses of a headless Service without
+ * publishNotReadyAddresses), so only each name's last lookup is judged.
+ */
+export function namesResolveAgain(samples: readonly DnsSample[]): Verdict {
+  const invariant = 'every DNS name resolves again after the upgrade';
+  const findings = new Findings();
+  if (samples.length === 0) return findings.verdict(invariant, 'DNS lookups', ['no lookup was made']);
+  const figures = dnsFigures(samples);
+  for (const name of figures.unresolvedAtEnd)
+    findings.add(
+      'name-unresolved-after',
+      `${name}: its last lookup (of ${samples.filter((sample) => sample.name === name).length}) did not resolve`,
+    );
+  return findings.verdict(
+    invariant,
+    `${figures.lookups} lookups of ${new Set(samples.map((sample) => sample.name)).size} names`,
+  );
+}
+
+/** The file each pod wrote on its claim before the upgrade reads the same after it (`data-lost`). */
+export function filesKept(
+  written: Readonly<Record<string, string>>,
+  readBack: Readonly<Record<string, string | undefined>>,
+): Verdict {
+  const invariant = "each pod's file on its claim survives the upgrade";
+  const findings = new Findings();
+  const pods = Object.keys(written);
+  if (pods.length === 0) return findings.verdict(invariant, 'files', ['no file was written']);
+  for (const pod of pods)
+    if (readBack[pod] !== written[pod])
+      findings.add(
+        'data-lost',
+        `${pod}: wrote ${JSON.stringify(written[pod])}, read ${readBack[pod] === undefined ? 'nothing' : JSON.stringify(readBack[pod])}`,
+      );
+  return findings.verdict(invariant, `${pods.length} files (${pods.join(', ')})`);
 }

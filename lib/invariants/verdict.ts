@@ -90,6 +90,7 @@ export const VIOLATION_KINDS = {
   'never-recreated': 'an expected re-creation never happened in the window',
   // Continuity through a cluster upgrade
   'identity-duplicated': 'two pods of one identity (same set, same ordinal) were alive at the same moment',
+  'name-unresolved-after': 'a DNS name that resolved before did not resolve again by the end of the check',
   'no-observations': 'nothing was observed that the check could judge',
 } as const;
 

@@ -36,6 +36,8 @@ const APPLIERS: Record<string, Applier> = {
   'v1/PersistentVolumeClaim': ({ kube }, request) =>
     kube.core.patchNamespacedPersistentVolumeClaim(request, SERVER_SIDE_APPLY),
   'apps/v1/StatefulSet': ({ kube }, request) => kube.apps.patchNamespacedStatefulSet(request, SERVER_SIDE_APPLY),
+  // The upgrade check's continuity probes: a pod that comes back wherever it is evicted to.
+  'apps/v1/Deployment': ({ kube }, request) => kube.apps.patchNamespacedDeployment(request, SERVER_SIDE_APPLY),
   'batch/v1/CronJob': ({ kube }, request) => kube.batch.patchNamespacedCronJob(request, SERVER_SIDE_APPLY),
   'batch/v1/Job': ({ kube }, request) => kube.batch.patchNamespacedJob(request, SERVER_SIDE_APPLY),
   'policy/v1/PodDisruptionBudget': ({ kube }, request) =>

@@ -7,6 +7,7 @@ import type {
 } from '@kubernetes/client-node';
 import { holdsFor, waitFor, type WaitOptions } from '../support/wait.js';
 import { shellQuote, waitCommand } from '../support/transcript.js';
+import { serverVersion } from './client.js';
 import type { OwnedNamespace } from './namespace.js';
 import {
   findClaim,
@@ -292,6 +293,36 @@ export function nodeReadiness(
         : { done: false, observed: `Ready ${condition?.status ?? 'unknown'} (${condition?.reason ?? 'no reason'})` };
     },
     { timeoutMs, intervalMs: 1000 },
+  );
+}
+
+/**
+ * The node is Ready and its kubelet reports this version (status.nodeInfo.kubeletVersion), and the
+ * API server answering the read reports `apiVersion` if given: what an in-place upgrade waits for
+ * between nodes. A refused read while the control plane's static pods restart is an observation.
+ */
+export function nodeAtVersion(
+  kube: OwnedNamespace['kube'],
+  name: string,
+  version: string,
+  options: { apiVersion?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
+  return waitFor(
+    `Node ${name} Ready with kubelet ${version}${options.apiVersion ? ` and the API server at ${options.apiVersion}` : ''}`,
+    async () => {
+      const api = options.apiVersion ? await serverVersion(kube) : undefined;
+      const node = await kube.core.readNode({ name });
+      const ready = node.status?.conditions?.find((entry) => entry.type === 'Ready');
+      const kubelet = node.status?.nodeInfo?.kubeletVersion;
+      const apiOk = !options.apiVersion || api === options.apiVersion;
+      return ready?.status === 'True' && kubelet === version && apiOk
+        ? { done: true, value: undefined }
+        : {
+            done: false,
+            observed: `Ready ${ready?.status ?? 'unknown'}, kubelet ${kubelet ?? 'unknown'}${api ? `, API server ${api}` : ''}${node.spec?.unschedulable ? ', cordoned' : ''}`,
+          };
+    },
+    { timeoutMs: options.timeoutMs ?? 300_000, intervalMs: 2000, signal: options.signal },
   );
 }
 

@@ -35,6 +35,8 @@ export interface Container {
 
 export interface PodSpec {
   nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: Array<{ key?: string; operator?: string; value?: string; effect?: string }>;
   schedulingGates?: Array<{ name: string }>;
   containers?: Container[];
   initContainers?: Container[];
@@ -72,7 +74,7 @@ export function podSpecs(objects: readonly KubeObject[]): PodSpec[] {
   const specs: PodSpec[] = [];
   for (const object of objects) {
     if (object.kind === 'Pod') specs.push(object.spec as PodSpec);
-    else if (object.kind === 'StatefulSet' || object.kind === 'Job') {
+    else if (object.kind === 'StatefulSet' || object.kind === 'Job' || object.kind === 'Deployment') {
       const spec = (object.spec as StatefulSetSpec).template?.spec;
       if (spec) specs.push(spec);
     } else if (object.kind === 'CronJob') {
@@ -248,6 +250,26 @@ export function containerEnv(name: string, value: string): Transform {
           if (existing) existing.value = value;
           else env.push({ name, value });
         }
+      }
+      return [...objects];
+    },
+  };
+}
+
+/**
+ * The pods run on the control-plane node (its node-role label, its NoSchedule taint tolerated):
+ * for probes that must stay up while every worker is drained.
+ */
+export function onControlPlane(): Transform {
+  return {
+    name: 'on the control-plane node (nodeSelector node-role.kubernetes.io/control-plane, its taint tolerated)',
+    apply: (objects) => {
+      for (const spec of requireOne(podSpecs([...objects]), 'a pod template')) {
+        spec.nodeSelector = { ...spec.nodeSelector, 'node-role.kubernetes.io/control-plane': '' };
+        spec.tolerations = [
+          ...(spec.tolerations ?? []),
+          { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+        ];
       }
       return [...objects];
     },
