@@ -226,13 +226,17 @@ export async function runUpgrade(
   for (const step of steps) {
     const started = Date.now();
     options.log?.(`  upgrade ${step.node}: ${step.what}`);
-    const run = () =>
-      execa('docker', [...step.docker], {
+    // Every attempt goes to the transcript: a refused first drain is what the reader looks for.
+    const run = async () => {
+      const outcome = await execa('docker', [...step.docker], {
         reject: false,
         timeout: step.timeoutMs,
         cancelSignal: options.signal,
         all: true,
       });
+      options.transcript?.(step, `${String(outcome.all ?? '')}\n(exit code ${outcome.exitCode ?? 'none'})`);
+      return outcome;
+    };
     let result = await run();
     let attempts = 1;
     while (
@@ -249,7 +253,6 @@ export async function runUpgrade(
       result = await run();
       attempts += 1;
     }
-    options.transcript?.(step, String(result.all ?? ''));
     if (result.exitCode !== 0 || result.timedOut)
       throw new ActionableError(
         `upgrade step "${step.what}" on ${step.node} failed${result.timedOut ? ` (over ${step.timeoutMs / 1000}s)` : ''}: ${String(
