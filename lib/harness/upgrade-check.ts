@@ -371,13 +371,10 @@ class LongLived {
     say: (line: string) => void,
   ): Promise<ContinuitySamples & { verdicts: CheckVerdict[]; records: ProbeRecord[]; lost: number; unlogged: number }> {
     const { postgres, web, probes } = this;
-    await Promise.all([
-      postgres.waitReady(POSTGRES_REPLICAS).catch((error: Error) => error),
-      web.waitReady(WEB_REPLICAS).catch((error: Error) => error),
-    ]).then((outcomes) => {
-      const failed = outcomes.filter((outcome) => outcome instanceof Error);
-      if (failed.length > 0) throw failed[0];
-    });
+    // Both waits run to their end, so a failure names the set that did not recover, not the first to time out.
+    const recovered = await Promise.allSettled([postgres.waitReady(POSTGRES_REPLICAS), web.waitReady(WEB_REPLICAS)]);
+    const notRecovered = recovered.find((outcome) => outcome.status === 'rejected');
+    if (notRecovered) throw notRecovered.reason;
     await this.waitServingSince(upgradeEndedAt);
     await probes.stopWriting();
     await probes.stopCollecting();
@@ -507,14 +504,20 @@ function coverage(records: readonly ProbeRecord[], samples: ContinuitySamples, o
   if (!records.some((record) => record.kind === 'write')) unobserved.push('the writer made no attempt');
   if (!records.some((record) => record.kind === 'dns')) unobserved.push('the resolver made no lookup');
   if (samples.apiSamples === 0) unobserved.push('the API server was never sampled');
+  const silences = writerSilences(records, origin);
+  const checked = `${records.length} probe attempts, ${samples.apiSamples} API samples, ${samples.runtimeSamples} runtime samples; writer silent ${silences.count} time(s) for ${formatDuration(silences.totalMs / 1000)}`;
+  return makeVerdict('the monitors observed the window', checked, [], unobserved);
+}
+
+/** Stretches in which the writer logged no attempt at all: the probe itself was down, not the database. */
+function writerSilences(records: readonly ProbeRecord[], origin: number): { count: number; totalMs: number } {
   const silences = probeSilences(
     records,
     'write',
     { from: origin, to: records.at(-1)?.at ?? origin },
     PROBE_SILENCE_MS,
   );
-  const checked = `${records.length} probe attempts, ${samples.apiSamples} API samples, ${samples.runtimeSamples} runtime samples; writer silent ${silences.length} time(s) for ${formatDuration(silences.reduce((sum, silence) => sum + silence.to - silence.from, 0) / 1000)}`;
-  return makeVerdict('the monitors observed the window', checked, [], unobserved);
+  return { count: silences.length, totalMs: silences.reduce((sum, silence) => sum + silence.to - silence.from, 0) };
 }
 
 function continuityFigures(
@@ -529,12 +532,6 @@ function continuityFigures(
     (record) => record.kind === 'write' && record.at >= upgrade.from && record.at <= upgrade.to,
   );
   const outages = samples.apiOutages.map((outage) => outage.to - outage.from);
-  const silences = probeSilences(
-    records,
-    'write',
-    { from: origin, to: records.at(-1)?.at ?? origin },
-    PROBE_SILENCE_MS,
-  );
   return {
     windowMs: (records.at(-1)?.at ?? origin) - origin,
     upgradeWindowMs: upgrade.to - upgrade.from,
@@ -559,7 +556,7 @@ function continuityFigures(
       totalMs: outages.reduce((a, b) => a + b, 0),
       longestMs: Math.max(0, ...outages),
     },
-    probeSilencesMs: silences.reduce((sum, silence) => sum + silence.to - silence.from, 0),
+    probeSilencesMs: writerSilences(records, origin).totalMs,
     samples: {
       api: samples.apiSamples,
       runtime: samples.runtimeSamples,
