@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upgradePlan } from './kind-upgrade.js';
+import { apiServerUnreachable, upgradePlan } from './kind-upgrade.js';
 
 describe('in-place kind upgrade plan', () => {
   const phases = upgradePlan({
@@ -41,5 +41,24 @@ describe('in-place kind upgrade plan', () => {
       'drain',
       'uncordon',
     ]);
+  });
+});
+
+describe('which failures of a repeatable upgrade step are repeated', () => {
+  // kubectl's output in the measured runs, while the control plane's static pods restarted.
+  it.each([
+    'The connection to the server sts-upgrade-control-plane:6443 was refused - did you specify the right host or port?',
+    'error: Get "https://sts-upgrade-control-plane:6443/api/v1/nodes/sts-upgrade-worker": net/http: TLS handshake timeout - error from a previous attempt: read tcp 172.18.0.2:56782->172.18.0.2:6443: read: connection reset by peer',
+    'Error from server (ServiceUnavailable): the server is currently unable to handle the request',
+  ])('an unreachable API server: %s', (output) => {
+    expect(apiServerUnreachable(output)).toBe(true);
+  });
+
+  it.each([
+    'error: unable to drain node "c-worker" due to error: cannot delete Pods with local storage',
+    'Error from server (NotFound): nodes "c-worker3" not found',
+    'error when evicting pods/"web-0" -n "ns" (will retry after 5s): Cannot evict pod as it would violate the pod\'s disruption budget.',
+  ])('an answer: %s', (output) => {
+    expect(apiServerUnreachable(output)).toBe(false);
   });
 });

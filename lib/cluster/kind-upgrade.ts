@@ -209,8 +209,11 @@ export interface StepTiming {
   readonly attempts: number;
 }
 
-/** A repeatable step gets this many attempts, this far apart: enough for a static pod's restart. */
-const ATTEMPTS = 4;
+/**
+ * A repeatable step gets this many attempts, this far apart: enough for a static pod's restart
+ * (the API server went unanswered for up to 1m02s in the runs measured).
+ */
+const ATTEMPTS = 6;
 const ATTEMPT_PAUSE_MS = 15_000;
 
 /** Runs the steps of one phase in order; a failing step stops the upgrade with its output. */
@@ -226,7 +229,7 @@ export async function runUpgrade(
   for (const step of steps) {
     const started = Date.now();
     options.log?.(`  upgrade ${step.node}: ${step.what}`);
-    // Every attempt goes to the transcript: a refused first drain is what the reader looks for.
+    // Every attempt goes to the transcript: an unreachable API server on the first drain is what the reader looks for.
     const run = async () => {
       const outcome = await execa('docker', [...step.docker], {
         reject: false,
@@ -244,10 +247,10 @@ export async function runUpgrade(
       attempts < ATTEMPTS &&
       result.exitCode !== 0 &&
       !result.timedOut &&
-      refusedConnection(result.all)
+      apiServerUnreachable(result.all)
     ) {
       options.log?.(
-        `  upgrade ${step.node}: ${step.what} met a refused connection; attempt ${attempts + 1} in ${ATTEMPT_PAUSE_MS / 1000}s`,
+        `  upgrade ${step.node}: ${step.what} could not reach the API server; attempt ${attempts + 1} in ${ATTEMPT_PAUSE_MS / 1000}s`,
       );
       await delay(ATTEMPT_PAUSE_MS, undefined, { signal: options.signal });
       result = await run();
@@ -269,7 +272,14 @@ export async function runUpgrade(
   return timings;
 }
 
-/** kubectl's words for an API server that is not listening (yet): the only failure worth repeating. */
-function refusedConnection(output: unknown): boolean {
-  return /connection refused|was refused|ServiceUnavailable|the server is currently unable/i.test(String(output ?? ''));
+/**
+ * kubectl's words for an API server it could not reach or that was not serving yet: refused,
+ * reset, a TLS handshake or read that timed out, 503. The only failures worth repeating: the
+ * control plane's static pods restart once more after its kubelet's, and drain and uncordon are
+ * idempotent. Anything else (a pod that cannot be evicted, a missing node) is an answer.
+ */
+export function apiServerUnreachable(output: unknown): boolean {
+  return /connection refused|was refused|connection reset by peer|TLS handshake timeout|i\/o timeout|unexpected EOF|http2: client connection lost|ServiceUnavailable|the server is currently unable/i.test(
+    String(output ?? ''),
+  );
 }

@@ -233,7 +233,9 @@ export async function runUpgradeCheck(request: UpgradeCheckRequest): Promise<Upg
     problems.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
   } finally {
     if (namespace)
-      await removeNamespace(namespace, say).catch((error: Error) => problems.push(`cleanup: ${error.message}`));
+      await removeNamespace(namespace, say).catch((error: Error) =>
+        problems.push(`cleanup: ${error.message.split('\n')[0]}`),
+      );
   }
 
   const report: UpgradeReport = {

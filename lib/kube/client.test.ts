@@ -79,7 +79,23 @@ describe('isTransient', () => {
       isTransient(
         apiError(
           403,
+          'namespaces "sts-upgrade-check-long-lived-63f7bd" is forbidden: User "kubernetes-admin" cannot get resource "namespaces" in API group "" in the namespace "sts-upgrade-check-long-lived-63f7bd"',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isTransient(
+        apiError(
+          403,
           'pods is forbidden: User "system:serviceaccount:x:y" cannot list resource "pods" in API group ""',
+        ),
+      ),
+    ).toBe(false);
+    expect(
+      isTransient(
+        apiError(
+          403,
+          'pods "web-3" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=3, limited: pods=3',
         ),
       ),
     ).toBe(false);

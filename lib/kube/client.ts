@@ -109,7 +109,7 @@ export function isTransient(error: unknown): boolean {
   ].filter((value) => typeof value === 'string');
   const text = `${describeApiError(error)} ${systemCode.join(' ')}`;
   if (code === 500) return /leader changed|etcdserver|timeout|try again/i.test(text);
-  if (code === 403) return rbacNotYetLoaded(text);
+  if (code === 403) return rbacNotYetLoaded(text) || clusterAdminNotYetAuthorized(text);
   return /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|socket hang up|other side closed|socket disconnected/i.test(
     text,
   );
@@ -124,6 +124,18 @@ export function isTransient(error: unknown): boolean {
  */
 function rbacNotYetLoaded(text: string): boolean {
   return /RBAC: \[?clusterrole\.rbac\.authorization\.k8s\.io "[^"]+" not found/.test(text);
+}
+
+/**
+ * The same warm-up can also answer with no RBAC detail at all: after kubeadm restarted the
+ * kube-apiserver during an in-place upgrade, `kubernetes-admin` (kubeadm's admin.conf user,
+ * bound to cluster-admin through kubeadm's own group) was told it "cannot get resource
+ * namespaces" (measured 2026-11-22, upgrade-check on kind v1.33.13 -> v1.34.10). That user
+ * cannot be denied on a working cluster, so its denial is the warm-up; any other user's plain
+ * Forbidden is an answer.
+ */
+function clusterAdminNotYetAuthorized(text: string): boolean {
+  return /User "kubernetes-admin" cannot \w+ resource/.test(text);
 }
 
 /**

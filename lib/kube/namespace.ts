@@ -69,7 +69,8 @@ export async function deleteNamespace(
   const { kube, name } = namespace;
   await assertOwned(kube, name, namespace.runId);
   try {
-    await kube.core.deleteNamespace({ name, propagationPolicy: 'Background' });
+    // Deleting again after a lost answer finds it gone or terminating: NotFound is the same outcome.
+    await call(`delete Namespace ${name}`, () => kube.core.deleteNamespace({ name, propagationPolicy: 'Background' }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
@@ -78,7 +79,7 @@ export async function deleteNamespace(
     `Namespace ${name} to be gone`,
     async () => {
       try {
-        const current = await kube.core.readNamespace({ name });
+        const current = await call(`read Namespace ${name}`, () => kube.core.readNamespace({ name }));
         return { done: false, observed: `phase ${current.status?.phase}` };
       } catch (error) {
         if (isNotFound(error)) return { done: true, value: undefined };
@@ -112,7 +113,7 @@ export async function deleteNamespacesOfRun(kube: Kube, runId: string, options: 
 async function assertOwned(kube: Kube, name: string, runId: string): Promise<void> {
   let current: V1Namespace;
   try {
-    current = await kube.core.readNamespace({ name });
+    current = await call(`read Namespace ${name}`, () => kube.core.readNamespace({ name }));
   } catch (error) {
     if (isNotFound(error)) return;
     throw error;
